@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+/**
+ * The operator command. Each subcommand loads only its own module, so `watchkeeper
+ * watchdog` never loads strategy code and a broken strategy cannot break it.
+ */
+import { runEntry, type EntryContext } from "../watchdog/core/cli.js";
+
+type Main = (ctx: EntryContext) => Promise<number>;
+
+const COMMANDS: Record<string, { help: string; load: () => Promise<Main> }> = {
+  cycle: { help: "run one trading cycle (exit 0 ok, 1 failed, 2 paused, 75 locked)", load: async () => (await import("../pipeline/cycle.js")).cycleMain },
+  watchdog: { help: "check the heartbeat; trip the circuit and alert when it is stale or not ok", load: async () => (await import("../watchdog/watchdog.js")).watchdogMain },
+  remind: { help: "while paused, send a reminder; always retry undelivered alerts", load: async () => (await import("../watchdog/remind.js")).remindMain },
+  status: { help: "summary (--json); exit 0 ok, 1 warning, 2 critical, 3 unknown", load: async () => (await import("../watchdog/status.js")).statusMain },
+  trip: { help: 'pause by hand: trip --reason "TEXT"', load: async () => (await import("../watchdog/trip.js")).tripMain },
+  alert: { help: "alert --test: send a test message and say whether it arrived", load: async () => (await import("../watchdog/alert-test.js")).alertTestMain },
+  start: { help: "run all three on their schedules in one foreground process (the demo uses this)", load: async () => (await import("./start.js")).startMain },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((k) => k.length));
+  return [
+    "usage: watchkeeper <command> [--config PATH]",
+    "",
+    ...Object.entries(COMMANDS).map(([k, v]) => `  ${k.padEnd(width)}  ${v.help}`),
+    "",
+    "The config is --config PATH, else $WATCHKEEPER_CONFIG, else ./watchkeeper.config.json (defaults if absent).",
+    "There is no resume command: a person resumes by editing data/circuit.json.",
+  ].join("\n");
+}
+
+const [name, ...rest] = process.argv.slice(2);
+if (!name || name === "--help" || name === "-h" || name === "help") {
+  process.stdout.write(usage() + "\n");
+  process.exit(name ? 0 : 64);
+}
+const cmd = COMMANDS[name];
+if (!cmd) {
+  process.stderr.write(`watchkeeper: unknown command "${name}"${name === "resume" ? " (resuming is a manual edit of data/circuit.json: see watchkeeper status)" : ""}\n\n${usage()}\n`);
+  process.exit(64);
+}
+const main = await cmd.load();
+await runEntry(name, main, rest);

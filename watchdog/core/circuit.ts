@@ -1,0 +1,48 @@
+import { hostname } from "node:os";
+import { acquireLock } from "./lock.js";
+import { atomicWriteFile } from "./fsx.js";
+import { readCircuit, type CircuitState } from "./state.js";
+import type { Circuit } from "./schemas.js";
+import { epochSec, isoSec } from "./time.js";
+
+export interface TripRequest {
+  reason: string;
+  by: string;
+  now: () => number;
+  extra?: Record<string, unknown>;
+}
+
+export type TripResult =
+  | { tripped: true; circuit: Circuit }
+  | { tripped: false; existing: CircuitState & { state: "paused" } };
+
+/**
+ * Sets `paused: true`, and only that. A circuit that is already paused, or that
+ * cannot be read (which counts as paused), is left exactly as it is: the first
+ * cause is kept and the person's file is never overwritten.
+ */
+export async function tripCircuit(circuitPath: string, lockPath: string, req: TripRequest): Promise<TripResult> {
+  // Serialises software writers (watchdog, trip command, runner); a person's editor takes no lock,
+  // so the file is read again right before the write to keep that window as small as possible.
+  const lock = await acquireLock(lockPath, { purpose: "trip", now: req.now, waitMs: 5_000 });
+  try {
+    const before = readCircuit(circuitPath);
+    if (before.state === "paused") return { tripped: false, existing: before };
+    const t = req.now();
+    const circuit: Circuit = {
+      paused: true,
+      reason: req.reason,
+      since: epochSec(t),
+      iso: isoSec(t),
+      by: req.by,
+      host: hostname(),
+      ...req.extra,
+    };
+    const again = readCircuit(circuitPath);
+    if (again.state === "paused") return { tripped: false, existing: again };
+    atomicWriteFile(circuitPath, JSON.stringify(circuit, null, 2) + "\n");
+    return { tripped: true, circuit };
+  } finally {
+    lock.release();
+  }
+}

@@ -1,0 +1,93 @@
+import { readFileSync, realpathSync } from "node:fs";
+import { hostname } from "node:os";
+import { fileURLToPath } from "node:url";
+import { configPathFrom, loadConfig, type LoadedConfig } from "./config.js";
+import { exitCodeFor, messageOf, WkError, EXIT } from "./errors.js";
+import { createLogger, redact, type Logger } from "./log.js";
+import { statePaths, type StatePaths } from "./state.js";
+import { systemClock, type Clock } from "./time.js";
+
+export interface EntryContext {
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  loaded: LoadedConfig;
+  paths: StatePaths;
+  log: Logger;
+  now: Clock;
+  host: string;
+}
+
+let cachedVersion: string | undefined;
+export function version(): string {
+  if (cachedVersion === undefined) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
+      cachedVersion = pkg.version ?? "0.0.0";
+    } catch {
+      cachedVersion = "0.0.0";
+    }
+  }
+  return cachedVersion;
+}
+
+/** True when `metaUrl` is the file node was asked to run (not merely imported). */
+export function isMain(metaUrl: string): boolean {
+  const argv1 = process.argv[1];
+  if (!argv1) return false;
+  try {
+    return realpathSync(argv1) === realpathSync(fileURLToPath(metaUrl));
+  } catch {
+    return false;
+  }
+}
+
+export function flagValue(args: readonly string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  if (i >= 0) {
+    const v = args[i + 1];
+    if (v === undefined || v.startsWith("--")) throw new WkError("USAGE", `${name} needs a value`);
+    return v;
+  }
+  const eq = args.find((a) => a.startsWith(`${name}=`));
+  return eq?.slice(name.length + 1);
+}
+
+export function prepare(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): EntryContext {
+  const { path, explicit } = configPathFrom(args, env, process.cwd());
+  const loaded = loadConfig(path, explicit);
+  const log = createLogger({ name, level: env.WATCHKEEPER_LOG_LEVEL ?? loaded.config.log.level });
+  return {
+    args,
+    env,
+    loaded,
+    paths: statePaths(loaded.dataDir, loaded.memoryDir),
+    log,
+    now: systemClock,
+    host: hostname(),
+  };
+}
+
+/**
+ * The one top-level handler of an entrypoint: user mistakes become one line and an
+ * exit code (sysexits); only a bug in our own code prints a stack.
+ */
+export async function runEntry(name: string, body: (ctx: EntryContext) => Promise<number>, args = process.argv.slice(2)): Promise<never> {
+  let code: number;
+  let log: Logger | undefined;
+  try {
+    const ctx = prepare(name, args);
+    log = ctx.log;
+    code = await body(ctx);
+  } catch (err) {
+    code = exitCodeFor(err);
+    const line = redact(`watchkeeper ${name}: ${messageOf(err)}`);
+    if (err instanceof WkError) {
+      if (log && err.code !== "CONFIG" && err.code !== "USAGE") log.error({ code: err.code }, line);
+      else process.stderr.write(line + "\n");
+    } else {
+      code = EXIT.FAILED;
+      process.stderr.write(redact(`watchkeeper ${name}: unexpected error (a bug, please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`) + "\n");
+    }
+  }
+  process.exit(code);
+}

@@ -1,0 +1,207 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { z } from "zod";
+import { CronError, isValidTimezone, parseCron } from "./cron.js";
+import { errno, messageOf, WkError } from "./errors.js";
+
+const positiveSec = (describe: string, def: number) =>
+  z
+    .number({ error: "expected a positive number" })
+    .positive({ error: "expected a positive number" })
+    .finite({ error: "expected a positive number" })
+    .default(def)
+    .describe(describe);
+
+const cronSchedule = (describe: string, def: string) =>
+  z
+    .string({ error: "expected a cron expression (string)" })
+    .superRefine((value, ctx) => {
+      try {
+        parseCron(value);
+      } catch (err) {
+        ctx.addIssue({
+          code: "custom",
+          message: `not a valid cron expression: ${err instanceof CronError ? err.message : messageOf(err)}`,
+        });
+      }
+    })
+    .default(def)
+    .describe(describe);
+
+export const ConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("Path or URL of the JSON Schema, for editors."),
+    timezone: z
+      .string({ error: "expected an IANA time zone name such as \"America/New_York\"" })
+      .refine(isValidTimezone, { error: "unknown time zone (use an IANA name such as \"Europe/London\")" })
+      .default("UTC")
+      .describe("IANA time zone in which the cron schedules are read."),
+    paths: z
+      .strictObject({
+        data: z.string().min(1).default("data").describe("Folder for live state: heartbeat.json, circuit.json, the outbox, locks. Relative to this file."),
+        memory: z.string().min(1).default("memory").describe("Folder for history: decisions.jsonl and strategy state. Relative to this file."),
+      })
+      .prefault({})
+      .describe("Where the state files live."),
+    strategy: z
+      .strictObject({
+        module: z
+          .string()
+          .min(1)
+          .default("demo")
+          .describe("A built-in strategy name (\"demo\") or a path to an ES module (.js/.mjs), relative to this file."),
+        options: z.record(z.string(), z.unknown()).default({}).describe("Passed to the strategy as is."),
+      })
+      .prefault({})
+      .describe("The trading strategy the cycle runner drives."),
+    cycle: z
+      .strictObject({
+        schedule: cronSchedule("When the cycle runs (cron: minute hour day month weekday, or with seconds first).", "*/5 * * * *"),
+        timeoutSec: positiveSec("Hard limit for one whole cycle; the runner aborts itself past it, even when its thread is busy.", 240),
+        abortGraceSec: positiveSec("After the deadline: time between SIGTERM and SIGKILL to itself.", 5),
+        maxUnproductive: z
+          .number({ error: "expected a whole number >= 1" })
+          .int({ error: "expected a whole number >= 1" })
+          .min(1, { error: "expected a whole number >= 1" })
+          .default(3)
+          .describe("Consecutive cycles without a newer market-data bar before the cycle reports status \"stale-data\"."),
+      })
+      .prefault({})
+      .describe("The cycle runner."),
+    watchdog: z
+      .strictObject({
+        schedule: cronSchedule("When the watchdog runs.", "*/15 * * * *"),
+        maxAgeSec: positiveSec("A heartbeat older than this is stale and trips the circuit.", 900),
+      })
+      .prefault({})
+      .describe("The watchdog."),
+    reminder: z
+      .strictObject({
+        schedule: cronSchedule("When the resume reminder runs; it sends only while the circuit is paused.", "0 9 * * *"),
+      })
+      .prefault({})
+      .describe("The resume reminder."),
+    telegram: z
+      .strictObject({
+        chatId: z
+          .union([z.string().min(1), z.number().int()], { error: "expected a chat id (string or number)" })
+          .transform(String)
+          .optional()
+          .describe("Chat to alert. Unset: alerts are only logged. The env var TELEGRAM_CHAT_ID is used when this is unset. The token is read only from TELEGRAM_BOT_TOKEN."),
+        apiRoot: z
+          .url({ error: "expected an http(s) URL" })
+          .default("https://api.telegram.org")
+          .describe("Bot API origin; change only for a local Bot API server or tests."),
+        timeoutSec: positiveSec("Timeout of one request to Telegram.", 10),
+        maxRetries: z
+          .number()
+          .int()
+          .min(0, { error: "expected a whole number >= 0" })
+          .default(2)
+          .describe("Retries of one request on network errors, 5xx and 429 (retry_after honoured)."),
+      })
+      .prefault({})
+      .describe("Telegram alerts."),
+    alerts: z
+      .strictObject({
+        maxPerRun: z
+          .number()
+          .int()
+          .min(1, { error: "expected a whole number >= 1" })
+          .default(20)
+          .describe("At most this many queued alerts are sent per run; the rest wait for the next run, oldest first."),
+      })
+      .prefault({})
+      .describe("The alert outbox."),
+    log: z
+      .strictObject({
+        level: z.enum(["trace", "debug", "info", "warn", "error", "fatal"]).default("info").describe("Log level."),
+      })
+      .prefault({})
+      .describe("Logging."),
+  })
+  .describe("watchkeeper configuration. Every field is optional.");
+
+export type Config = z.output<typeof ConfigSchema>;
+export type ConfigInput = z.input<typeof ConfigSchema>;
+
+export interface LoadedConfig {
+  config: Config;
+  /** Absolute path of the file read, or null when the defaults were used. */
+  file: string | null;
+  dataDir: string;
+  memoryDir: string;
+  /** Folder relative paths in the config are resolved from. */
+  baseDir: string;
+}
+
+export const DEFAULT_CONFIG_FILE = "watchkeeper.config.json";
+
+export function formatZodIssue(issue: z.core.$ZodIssue): string {
+  const path = issue.path.map(String).join(".") || "(top level)";
+  if (issue.code === "unrecognized_keys") {
+    const prefix = issue.path.length ? `${path}.` : "";
+    return `${issue.keys.map((k) => prefix + k).join(", ")}: unknown field`;
+  }
+  return `${path}: ${issue.message}`;
+}
+
+export function parseConfig(raw: unknown, file: string): Config {
+  const result = ConfigSchema.safeParse(raw);
+  if (!result.success) {
+    const first = result.error.issues[0];
+    const more = result.error.issues.length > 1 ? ` (and ${result.error.issues.length - 1} more)` : "";
+    throw new WkError("CONFIG", `${file}: ${first ? formatZodIssue(first) : "invalid"}${more}`);
+  }
+  return result.data;
+}
+
+/** `--config PATH`, else WATCHKEEPER_CONFIG, else ./watchkeeper.config.json (optional). */
+export function configPathFrom(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+): { path: string; explicit: boolean } {
+  const i = args.indexOf("--config");
+  if (i >= 0) {
+    const p = args[i + 1];
+    if (!p) throw new WkError("USAGE", "--config needs a path");
+    return { path: resolve(cwd, p), explicit: true };
+  }
+  const eq = args.find((a) => a.startsWith("--config="));
+  if (eq) return { path: resolve(cwd, eq.slice("--config=".length)), explicit: true };
+  if (env.WATCHKEEPER_CONFIG) return { path: resolve(cwd, env.WATCHKEEPER_CONFIG), explicit: true };
+  return { path: resolve(cwd, DEFAULT_CONFIG_FILE), explicit: false };
+}
+
+export function loadConfig(path: string, explicit: boolean): LoadedConfig {
+  let text: string | null = null;
+  try {
+    text = readFileSync(path, "utf8");
+  } catch (err) {
+    if (errno(err) === "ENOENT" && !explicit) text = null;
+    else if (errno(err) === "ENOENT") throw new WkError("CONFIG", `${path}: config file not found`, { cause: err });
+    else throw new WkError("CONFIG", `${path}: cannot read config file (${errno(err) ?? messageOf(err)})`, { cause: err });
+  }
+  let raw: unknown = {};
+  if (text !== null) {
+    try {
+      raw = JSON.parse(text.replace(/^\uFEFF/, ""));
+    } catch (err) {
+      throw new WkError("CONFIG", `${path}: not valid JSON (${messageOf(err)})`, { cause: err });
+    }
+  }
+  const config = parseConfig(raw, path);
+  const baseDir = text === null ? process.cwd() : dirname(path);
+  return {
+    config,
+    file: text === null ? null : path,
+    baseDir,
+    dataDir: resolve(baseDir, config.paths.data),
+    memoryDir: resolve(baseDir, config.paths.memory),
+  };
+}
+
+export function configJsonSchema(): unknown {
+  return z.toJSONSchema(ConfigSchema, { io: "input", target: "draft-07", unrepresentable: "any" });
+}

@@ -1,0 +1,92 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { errno, messageOf, WkError } from "./errors.js";
+
+/** Temp files this process has open, so a SIGTERM handler can remove them. */
+export const liveTempFiles = new Set<string>();
+
+export function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, "r");
+    fsyncSync(fd);
+  } catch (err) {
+    // Some file systems refuse fsync on a folder (EINVAL/EISDIR); the rename itself has happened.
+    if (!["EINVAL", "EISDIR", "EPERM", "EBADF"].includes(errno(err) ?? "")) throw err;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
+ * Replaces `path` so that a reader sees either the old or the new content, never
+ * a mix, and so the new content survives a power cut once this returns:
+ * temp file in the same folder, fsync, rename over the target, fsync the folder.
+ */
+export function atomicWriteFile(path: string, data: string): void {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  liveTempFiles.add(tmp);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(tmp, "wx", 0o644);
+    try {
+      writeAll(fd, Buffer.from(data, "utf8"));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    fsyncDir(dir);
+  } catch (err) {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // already renamed or never created
+    }
+    throw new WkError("IO", `${path}: cannot write (${errno(err) ?? messageOf(err)})`, { cause: err });
+  } finally {
+    liveTempFiles.delete(tmp);
+  }
+}
+
+export function writeAll(fd: number, buf: Buffer): void {
+  let off = 0;
+  while (off < buf.length) off += writeSync(fd, buf, off, buf.length - off);
+}
+
+export type ReadResult =
+  | { kind: "missing" }
+  | { kind: "error"; why: string }
+  | { kind: "text"; text: string; mtimeMs: number };
+
+/** Reads a small state file without throwing: the caller decides what "unreadable" means. */
+export function readState(path: string): ReadResult {
+  try {
+    const st = statSync(path);
+    if (!st.isFile()) return { kind: "error", why: "not a regular file" };
+    const text = readFileSync(path, "utf8");
+    return { kind: "text", text: text.replace(/^\uFEFF/, ""), mtimeMs: st.mtimeMs };
+  } catch (err) {
+    if (errno(err) === "ENOENT") return { kind: "missing" };
+    return { kind: "error", why: errno(err) ?? messageOf(err) };
+  }
+}
+
+export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; why: string } {
+  if (text.trim() === "") return { ok: false, why: "empty file" };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    return { ok: false, why: `not valid JSON (${messageOf(err)})` };
+  }
+}
+
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if (errno(err) !== "ENOENT") throw err;
+  }
+}

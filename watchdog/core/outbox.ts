@@ -1,0 +1,152 @@
+import { mkdirSync, readdirSync, renameSync } from "node:fs";
+import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { atomicWriteFile, fsyncDir, parseJson, readState, removeFile } from "./fsx.js";
+import { acquireLock } from "./lock.js";
+import { errno, messageOf, WkError } from "./errors.js";
+import { OutboxItemSchema, firstIssue, type OutboxItem } from "./schemas.js";
+import { DeliveryError, type Channel } from "./telegram.js";
+import { htmlToText } from "./messages.js";
+import { redact, type Logger } from "./log.js";
+import { epochSec } from "./time.js";
+
+export interface OutboxDeps {
+  dir: string;
+  lockPath: string;
+  now: () => number;
+  log: Logger;
+}
+
+/** Names sort oldest first: zero-padded milliseconds, then a random tiebreak. */
+function itemFileName(nowMs: number): { id: string; file: string } {
+  const id = `${String(nowMs).padStart(15, "0")}-${randomBytes(4).toString("hex")}`;
+  return { id, file: `${id}.json` };
+}
+
+/** Durably queues an alert; once this returns, the alert survives a crash. */
+export function enqueue(deps: OutboxDeps, kind: string, text: string): OutboxItem {
+  mkdirSync(deps.dir, { recursive: true });
+  const { id, file } = itemFileName(deps.now());
+  const item: OutboxItem = { id, createdAt: epochSec(deps.now()), kind, text, attempts: 0 };
+  atomicWriteFile(join(deps.dir, file), JSON.stringify(item, null, 2) + "\n");
+  return item;
+}
+
+export function pendingFiles(dir: string): string[] {
+  try {
+    return readdirSync(dir)
+      .filter((f) => f.endsWith(".json") && !f.startsWith("."))
+      .sort();
+  } catch (err) {
+    if (errno(err) === "ENOENT") return [];
+    throw err;
+  }
+}
+
+export interface FlushResult {
+  sent: number;
+  failed: number;
+  pending: number;
+  /** Set when flushing stopped on an error. */
+  lastError: string | null;
+  skipped?: "locked" | "not-ready";
+}
+
+/**
+ * Sends queued alerts oldest first. Stops at the first failure so the order is kept;
+ * an alert is removed only after the channel accepted it.
+ */
+export async function flushOutbox(deps: OutboxDeps, channel: Channel, maxPerRun: number): Promise<FlushResult> {
+  const total = pendingFiles(deps.dir).length;
+  if (total === 0) return { sent: 0, failed: 0, pending: 0, lastError: null };
+  if (channel.notReady) {
+    deps.log.error({ pending: total }, `${total} alert(s) waiting in ${deps.dir}: ${channel.notReady}`);
+    return { sent: 0, failed: 0, pending: total, lastError: channel.notReady, skipped: "not-ready" };
+  }
+  let lock;
+  try {
+    lock = await acquireLock(deps.lockPath, { purpose: "outbox", now: deps.now });
+  } catch (err) {
+    if (err instanceof WkError && err.code === "LOCKED") {
+      deps.log.info("another process is sending the outbox; leaving it to that one");
+      return { sent: 0, failed: 0, pending: total, lastError: null, skipped: "locked" };
+    }
+    throw err;
+  }
+  let sent = 0;
+  let failed = 0;
+  let lastError: string | null = null;
+  try {
+    for (const file of pendingFiles(deps.dir)) {
+      if (sent >= maxPerRun) break;
+      const path = join(deps.dir, file);
+      const read = readState(path);
+      if (read.kind === "missing") continue;
+      const json = read.kind === "text" ? parseJson(read.text) : { ok: false as const, why: read.why };
+      const parsed = json.ok ? OutboxItemSchema.safeParse(json.value) : null;
+      if (!parsed || !parsed.success) {
+        // Keep it for a person rather than drop it or let it block every later alert.
+        const why = !json.ok ? json.why : parsed && !parsed.success ? firstIssue(parsed.error) : "invalid";
+        const aside = `${path}.bad`;
+        try {
+          renameSync(path, aside);
+        } catch {
+          // leave it where it is
+        }
+        deps.log.error({ file: aside }, `outbox item ${file} is unreadable (${why}); moved aside to ${aside}`);
+        failed++;
+        continue;
+      }
+      const item = parsed.data;
+      try {
+        await channel.send(item.text);
+        removeFile(path);
+        fsyncDir(deps.dir);
+        sent++;
+        deps.log.info({ outboxId: item.id, kind: item.kind, channel: channel.name }, `alert delivered via ${channel.name}`);
+      } catch (err) {
+        failed++;
+        lastError = redact(err instanceof Error ? err.message : messageOf(err));
+        const updated: OutboxItem = { ...item, attempts: item.attempts + 1, lastError, lastAttemptAt: epochSec(deps.now()) };
+        try {
+          atomicWriteFile(path, JSON.stringify(updated, null, 2) + "\n");
+        } catch (e2) {
+          deps.log.error({ err: messageOf(e2) }, `cannot record the failed attempt in ${path}`);
+        }
+        const retry = err instanceof DeliveryError && !err.retryable ? "fix this, then it is retried on the next run" : "retried on the next run";
+        deps.log.error(
+          { outboxId: item.id, kind: item.kind, attempts: updated.attempts, channel: channel.name },
+          `alert not delivered: ${lastError}; kept in the outbox (${retry})`,
+        );
+        break;
+      }
+    }
+  } finally {
+    lock.release();
+  }
+  return { sent, failed, pending: pendingFiles(deps.dir).length, lastError };
+}
+
+export interface AlertDeps extends OutboxDeps {
+  channel: Channel;
+  maxPerRun: number;
+  /** Where the console channel prints; stdout by default. */
+  print?: (line: string) => void;
+}
+
+/**
+ * Every alert goes through here: with a channel set up it is queued durably first,
+ * then the whole outbox is flushed. Without one, it is logged at ERROR and printed.
+ */
+export async function raiseAlert(deps: AlertDeps, kind: string, html: string): Promise<FlushResult & { queued: boolean }> {
+  const text = htmlToText(html);
+  if (deps.channel.notReady && deps.channel.notReady.startsWith("Telegram is not set up")) {
+    deps.log.error({ alert: kind }, `ALERT (${deps.channel.notReady}; printing it instead):\n${text}`);
+    (deps.print ?? ((l: string) => process.stdout.write(l + "\n")))(`ALERT [${kind}] (Telegram is not set up)\n${text}`);
+    return { sent: 0, failed: 0, pending: pendingFiles(deps.dir).length, lastError: null, queued: false };
+  }
+  const item = enqueue(deps, kind, html);
+  deps.log.error({ alert: kind, outboxId: item.id }, `ALERT queued for ${deps.channel.name}:\n${text}`);
+  const r = await flushOutbox(deps, deps.channel, deps.maxPerRun);
+  return { ...r, queued: true };
+}

@@ -1,0 +1,75 @@
+import { join } from "node:path";
+import { parseJson, readState } from "./fsx.js";
+import { CircuitSchema, firstIssue, HeartbeatSchema, type Circuit, type Heartbeat } from "./schemas.js";
+
+export interface StatePaths {
+  heartbeat: string;
+  circuit: string;
+  outbox: string;
+  cycleLock: string;
+  outboxLock: string;
+  circuitLock: string;
+  decisions: string;
+  decisionsLock: string;
+}
+
+export function statePaths(dataDir: string, memoryDir: string): StatePaths {
+  return {
+    heartbeat: join(dataDir, "heartbeat.json"),
+    circuit: join(dataDir, "circuit.json"),
+    outbox: join(dataDir, "outbox"),
+    cycleLock: join(dataDir, "cycle.lock"),
+    outboxLock: join(dataDir, "outbox.lock"),
+    circuitLock: join(dataDir, "circuit.lock"),
+    decisions: join(memoryDir, "decisions.jsonl"),
+    decisionsLock: join(memoryDir, "decisions.lock"),
+  };
+}
+
+export type CircuitState =
+  | { state: "green"; why: string; mtimeMs: number | null; circuit: Circuit | null }
+  | { state: "paused"; valid: true; circuit: Circuit; mtimeMs: number }
+  | { state: "paused"; valid: false; why: string; mtimeMs: number | null };
+
+/** Fail closed: only a missing file or a valid object with `paused: false` is green. */
+export function interpretCircuit(read: ReturnType<typeof readState>): CircuitState {
+  if (read.kind === "missing") return { state: "green", why: "no circuit file", mtimeMs: null, circuit: null };
+  if (read.kind === "error") return { state: "paused", valid: false, why: `unreadable (${read.why})`, mtimeMs: null };
+  const json = parseJson(read.text);
+  if (!json.ok) return { state: "paused", valid: false, why: json.why, mtimeMs: read.mtimeMs };
+  const parsed = CircuitSchema.safeParse(json.value);
+  if (!parsed.success) return { state: "paused", valid: false, why: `invalid (${firstIssue(parsed.error)})`, mtimeMs: read.mtimeMs };
+  if (parsed.data.paused) return { state: "paused", valid: true, circuit: parsed.data, mtimeMs: read.mtimeMs };
+  return { state: "green", why: "paused: false", mtimeMs: read.mtimeMs, circuit: parsed.data };
+}
+
+export function readCircuit(path: string): CircuitState {
+  return interpretCircuit(readState(path));
+}
+
+export type HeartbeatState =
+  | { kind: "missing" }
+  | { kind: "unreadable"; why: string }
+  | { kind: "present"; heartbeat: Heartbeat; mtimeMs: number };
+
+/** Fail closed: anything but a valid heartbeat object is "unreadable", which the watchdog treats as stale. */
+export function interpretHeartbeat(read: ReturnType<typeof readState>): HeartbeatState {
+  if (read.kind === "missing") return { kind: "missing" };
+  if (read.kind === "error") return { kind: "unreadable", why: read.why };
+  const json = parseJson(read.text);
+  if (!json.ok) return { kind: "unreadable", why: json.why };
+  const parsed = HeartbeatSchema.safeParse(json.value);
+  if (!parsed.success) return { kind: "unreadable", why: `invalid (${firstIssue(parsed.error)})` };
+  return { kind: "present", heartbeat: parsed.data, mtimeMs: read.mtimeMs };
+}
+
+export function readHeartbeat(path: string): HeartbeatState {
+  return interpretHeartbeat(readState(path));
+}
+
+/** A human-readable one-liner for the circuit, used by logs, status and alerts. */
+export function describeCircuit(c: CircuitState): string {
+  if (c.state === "green") return `green (${c.why})`;
+  if (!c.valid) return `paused: circuit file is ${c.why}`;
+  return `paused${c.circuit.by ? ` by ${c.circuit.by}` : ""}: ${c.circuit.reason ?? "no reason given"}`;
+}
