@@ -44,6 +44,15 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
     strategy: cfg.strategy.module,
   };
   const previous = readHeartbeat(paths.heartbeat);
+  if (lock.recovered) {
+    const t = now();
+    await appendRecords(
+      paths.decisions,
+      paths.decisionsLock,
+      [{ at: epochSec(t), iso: isoSec(t), kind: "lock-recovered", cycle: cycleId, previousCycle: lock.recovered.info?.cycle ?? null, previousPid: lock.recovered.info?.pid ?? null, why: lock.recovered.why }],
+      { now, cycle: cycleId },
+    );
+  }
   let decisions = 0;
   let currentLayer = "(start)";
   let finished = false;
@@ -53,12 +62,17 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
 
   const writeHeartbeat = (fields: { status: string; error?: string; layer?: string; dataAt?: number; unproductive?: number }): void => {
     const t = now();
-    const hb: Heartbeat = { ...base, ...fields, at: epochSec(t), iso: isoSec(t), durationMs: t - startMs, decisions };
+    // at/iso/status first: the three fields a 20-line script reads.
+    const hb: Heartbeat = Object.assign({ at: epochSec(t), iso: isoSec(t), status: fields.status }, base, fields, {
+      at: epochSec(t),
+      durationMs: t - startMs,
+      decisions,
+    });
     atomicWriteFile(paths.heartbeat, JSON.stringify(hb, null, 2) + "\n");
   };
   const record = (kind: string, fields: Record<string, unknown>) => {
     const t = now();
-    return appendRecords(paths.decisions, paths.decisionsLock, [{ ...fields, at: epochSec(t), iso: isoSec(t), kind, cycle: cycleId }], {
+    return appendRecords(paths.decisions, paths.decisionsLock, [Object.assign({ at: epochSec(t), iso: isoSec(t), kind, cycle: cycleId }, fields, { at: epochSec(t), iso: isoSec(t), kind, cycle: cycleId })], {
       now,
       cycle: cycleId,
     });
@@ -161,7 +175,7 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
     const msg = messageOf(err);
     const prod = dataProgress(previous.kind === "present" ? previous.heartbeat : null, undefined, cfg.cycle.maxUnproductive);
     try {
-      writeHeartbeat({ status: "error", error: `${currentLayer}: ${msg}`, layer: currentLayer, ...prod.fields });
+      writeHeartbeat({ status: "error", error: msg, layer: currentLayer, ...prod.fields });
     } catch (e2) {
       log.error({ err: messageOf(e2) }, "could not write the error heartbeat");
     }

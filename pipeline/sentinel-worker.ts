@@ -32,10 +32,10 @@ setTimeout(
         data.heartbeatPath,
         JSON.stringify(
           {
-            ...data.base,
             at: epochSec(t),
             iso: isoSec(t),
             status: "aborted",
+            ...data.base,
             error: `cycle exceeded cycle.timeoutSec (${data.timeoutSec}s) in layer ${layer}${note ? `; last progress: ${note}` : ""}`,
             layer,
             durationMs: t - startedAt * 1000,

@@ -28,8 +28,11 @@ export function judgeHeartbeat(hb: HeartbeatState, circuit: CircuitState, s: Wat
   // A person just resumed: the old heartbeat is from before the resume, so give the
   // next cycle its chance instead of tripping again on stale news.
   const resumedAtMs = circuit.state === "green" && circuit.mtimeMs !== null ? circuit.mtimeMs : null;
+  // Heartbeats carry whole seconds, so compare in whole seconds: a beat in the same second counts as after.
   const resumeGrace = (beatAtMs: number | null): Verdict | null =>
-    resumedAtMs !== null && (beatAtMs === null || resumedAtMs > beatAtMs) && nowMs - resumedAtMs <= s.maxAgeSec * 1000
+    resumedAtMs !== null &&
+    (beatAtMs === null || Math.floor(resumedAtMs / 1000) * 1000 > beatAtMs) &&
+    nowMs - resumedAtMs <= s.maxAgeSec * 1000
       ? { healthy: true, note: `resumed at ${isoSec(resumedAtMs)}; waiting for the first cycle after the resume` }
       : null;
 

@@ -1,4 +1,4 @@
-import { linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { randomBytes } from "node:crypto";
 import { errno, messageOf, WkError } from "./errors.js";
@@ -60,6 +60,7 @@ export interface Lock {
 }
 
 function tryCreate(path: string, body: string): boolean {
+  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.new`;
   writeFileSync(tmp, body, { mode: 0o644, flush: true });
   try {

@@ -1,0 +1,101 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+
+export interface SentMessage {
+  token: string;
+  method: string;
+  params: Record<string, string>;
+}
+
+export type Behaviour =
+  | { kind: "ok" }
+  | { kind: "status"; status: number; description?: string }
+  | { kind: "429"; retryAfterSec: number }
+  | { kind: "hang" }
+  | { kind: "malformed" }
+  | { kind: "echo-url-error" };
+
+/**
+ * A Bot API server on 127.0.0.1 that the real node-telegram-bot-api client talks to
+ * through its apiRoot option. Behaviours are consumed one per request; when the
+ * queue is empty it answers like Telegram does on success.
+ */
+export class FakeTelegram {
+  readonly received: SentMessage[] = [];
+  readonly delivered: SentMessage[] = [];
+  readonly queue: Behaviour[] = [];
+  fallback: Behaviour = { kind: "ok" };
+  private server: Server;
+  private hanging: ServerResponse[] = [];
+  private nextId = 1;
+  port = 0;
+
+  constructor() {
+    this.server = createServer((req, res) => void this.handle(req, res));
+  }
+
+  get apiRoot(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async listen(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+
+  async close(): Promise<void> {
+    for (const r of this.hanging) r.destroy();
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks).toString("utf8");
+    const m = /^\/bot([^/]+)\/(\w+)$/.exec(req.url ?? "");
+    if (!m) {
+      res.writeHead(404, { "content-type": "application/json" }).end(JSON.stringify({ ok: false, error_code: 404, description: "Not Found" }));
+      return;
+    }
+    const ct = req.headers["content-type"] ?? "";
+    const params: Record<string, string> = ct.includes("application/json")
+      ? (JSON.parse(body) as Record<string, string>)
+      : Object.fromEntries(new URLSearchParams(body));
+    const msg: SentMessage = { token: decodeURIComponent(m[1]!), method: m[2]!, params };
+    this.received.push(msg);
+    const b = this.queue.shift() ?? this.fallback;
+    const json = (status: number, obj: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(obj));
+    switch (b.kind) {
+      case "ok":
+        this.delivered.push(msg);
+        json(200, { ok: true, result: { message_id: this.nextId++, date: Math.floor(Date.now() / 1000), chat: { id: Number(params.chat_id), type: "private" }, text: params.text } });
+        return;
+      case "status":
+        json(b.status, { ok: false, error_code: b.status, description: b.description ?? "Internal Server Error" });
+        return;
+      case "429":
+        json(429, { ok: false, error_code: 429, description: `Too Many Requests: retry after ${b.retryAfterSec}`, parameters: { retry_after: b.retryAfterSec } });
+        return;
+      case "hang":
+        this.hanging.push(res);
+        return;
+      case "malformed":
+        res.writeHead(200, { "content-type": "application/json" }).end("{not json");
+        return;
+      case "echo-url-error":
+        json(400, { ok: false, error_code: 400, description: `Bad Request: cannot handle ${req.url}` });
+        return;
+    }
+  }
+}
+
+/** A port on 127.0.0.1 with nothing listening: connections are refused. */
+export async function refusedApiRoot(): Promise<string> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise<void>((r) => s.close(() => r()));
+  return `http://127.0.0.1:${port}`;
+}

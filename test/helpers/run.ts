@@ -1,0 +1,111 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+export const DIST = join(ROOT, "dist");
+export const BIN = join(DIST, "scripts/watchkeeper.js");
+export const ENTRY = {
+  cycle: join(DIST, "pipeline/cycle.js"),
+  watchdog: join(DIST, "watchdog/watchdog.js"),
+  remind: join(DIST, "watchdog/remind.js"),
+};
+
+export interface Sandbox {
+  dir: string;
+  config: string;
+  data: string;
+  memory: string;
+  file(rel: string): string;
+  read(rel: string): string;
+  readJson<T = Record<string, unknown>>(rel: string): T;
+  exists(rel: string): boolean;
+  write(rel: string, text: string): void;
+  outbox(): string[];
+  decisions(): Record<string, unknown>[];
+}
+
+/** A temp folder with its own config; the config's relative paths resolve inside it. */
+export function sandbox(config: Record<string, unknown> = {}): Sandbox {
+  const dir = mkdtempSync(join(tmpdir(), "wk-test-"));
+  const configPath = join(dir, "watchkeeper.config.json");
+  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  const file = (rel: string) => join(dir, rel);
+  return {
+    dir,
+    config: configPath,
+    data: join(dir, "data"),
+    memory: join(dir, "memory"),
+    file,
+    read: (rel) => readFileSync(file(rel), "utf8"),
+    readJson: <T>(rel: string) => JSON.parse(readFileSync(file(rel), "utf8")) as T,
+    exists: (rel) => existsSync(file(rel)),
+    write: (rel, text) => writeFileSync(file(rel), text),
+    outbox: () => {
+      try {
+        return readdirSync(file("data/outbox")).filter((f) => f.endsWith(".json")).sort();
+      } catch {
+        return [];
+      }
+    },
+    decisions: () => {
+      if (!existsSync(file("memory/decisions.jsonl"))) return [];
+      return readFileSync(file("memory/decisions.jsonl"), "utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "")
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        });
+    },
+  };
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/** Env for children: nothing from the developer's shell that could reach a real Telegram. */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, WATCHKEEPER_LOG: "json", TZ: "UTC" };
+  for (const [k, v] of Object.entries(extra)) if (v !== undefined) env[k] = v;
+  return env;
+}
+
+export function start(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): ChildProcess {
+  return spawn(process.execPath, args, { cwd: opts.cwd ?? ROOT, env: cleanEnv(opts.env), stdio: ["ignore", "pipe", "pipe"] });
+}
+
+export function collect(child: ChildProcess): Promise<RunResult> {
+  const t0 = Date.now();
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
+  child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
+  return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 })));
+}
+
+export function run(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {
+  return collect(start(args, opts));
+}
+
+/** `watchkeeper <cmd> --config <sandbox config>` */
+export function wk(sb: Sandbox, cmd: string[], env: Record<string, string | undefined> = {}): Promise<RunResult> {
+  return run([BIN, ...cmd, "--config", sb.config], { env });
+}
+
+export function logLines(stderr: string): Record<string, unknown>[] {
+  return stderr
+    .split("\n")
+    .filter((l) => l.startsWith("{"))
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
