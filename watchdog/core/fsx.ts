@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { errno, messageOf, WkError } from "./errors.js";
@@ -67,17 +67,26 @@ export function readState(path: string): ReadResult {
     const st = statSync(path);
     if (!st.isFile()) return { kind: "error", why: "not a regular file" };
     const text = readFileSync(path, "utf8");
-    return { kind: "text", text: text.replace(/^\uFEFF/, ""), mtimeMs: st.mtimeMs };
+    return { kind: "text", text, mtimeMs: st.mtimeMs };
   } catch (err) {
-    if (errno(err) === "ENOENT") return { kind: "missing" };
+    if (errno(err) === "ENOENT") {
+      // A link that points nowhere is not "no file": someone meant something by it.
+      try {
+        if (lstatSync(path).isSymbolicLink()) return { kind: "error", why: "broken symbolic link" };
+      } catch {
+        // really missing
+      }
+      return { kind: "missing" };
+    }
     return { kind: "error", why: errno(err) ?? messageOf(err) };
   }
 }
 
 export function parseJson(text: string): { ok: true; value: unknown } | { ok: false; why: string } {
-  if (text.trim() === "") return { ok: false, why: "empty file" };
+  const clean = text.replace(/^\uFEFF/, "");
+  if (clean.trim() === "") return { ok: false, why: "empty file" };
   try {
-    return { ok: true, value: JSON.parse(text) };
+    return { ok: true, value: JSON.parse(clean) };
   } catch (err) {
     return { ok: false, why: `not valid JSON (${messageOf(err)})` };
   }
