@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { mkdirSync } from "node:fs";
 import { isMain, runEntry, version, type EntryContext } from "../watchdog/core/cli.js";
 import { readCircuit, readHeartbeat, describeCircuit } from "../watchdog/core/state.js";
 import { acquireLock, type Lock } from "../watchdog/core/lock.js";
@@ -26,6 +27,8 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
     return EXIT.PAUSED;
   }
 
+  // The strategy may keep state in memory/ from its first layer on.
+  mkdirSync(loaded.memoryDir, { recursive: true });
   const startMs = now();
   const cycleId = newCycleId(startMs);
   const lock: Lock = await acquireLock(paths.cycleLock, { purpose: "cycle", now, cycle: cycleId });
