@@ -1,0 +1,115 @@
+import { describe, expect, it } from "vitest";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { hostname } from "node:os";
+import { atomicWriteFile } from "../watchdog/core/fsx.js";
+import { appendRecords } from "../watchdog/core/journal.js";
+import { acquireLock, inspectLock } from "../watchdog/core/lock.js";
+import { WkError } from "../watchdog/core/errors.js";
+import { run, sandbox, ROOT } from "./helpers/run.js";
+
+const now = () => Date.now();
+
+describe("atomic replace", () => {
+  it("replaces the file whole and leaves no temp file", () => {
+    const sb = sandbox();
+    const p = join(sb.data, "x.json");
+    atomicWriteFile(p, "one");
+    atomicWriteFile(p, "two");
+    expect(readFileSync(p, "utf8")).toBe("two");
+    expect(readdirSync(sb.data)).toEqual(["x.json"]);
+  });
+
+  it("a failed write raises IO and leaves the old content", () => {
+    const sb = sandbox();
+    const p = join(sb.data, "x.json");
+    atomicWriteFile(p, "old");
+    mkdirSync(join(sb.data, "dir.json"));
+    expect(() => atomicWriteFile(join(sb.data, "dir.json"), "new")).toThrow(WkError);
+    expect(readFileSync(p, "utf8")).toBe("old");
+    expect(readdirSync(sb.data).filter((f) => f.endsWith(".tmp"))).toEqual([]);
+  });
+});
+
+describe("decision log", () => {
+  it("seals a torn tail before appending", async () => {
+    const sb = sandbox();
+    mkdirSync(sb.memory, { recursive: true });
+    const p = join(sb.memory, "decisions.jsonl");
+    writeFileSync(p, '{"at":1,"iso":"x","kind":"decision","cycle":"a"}\n{"at":2,"ki');
+    const r = await appendRecords(p, p + ".lock", [{ at: 3, iso: "y", kind: "decision", cycle: "b" }], { now, cycle: "b" });
+    expect(r.sealedTornBytes).toBe(11);
+    const lines = readFileSync(p, "utf8").split("\n");
+    expect(lines[1]).toBe('{"at":2,"ki');
+    expect(JSON.parse(lines[2]!)).toMatchObject({ kind: "torn-line-sealed", tornBytes: 11, cycle: "b" });
+    expect(JSON.parse(lines[3]!)).toMatchObject({ at: 3, cycle: "b" });
+  });
+
+  it("writers in several processes at once never interleave or lose a record", async () => {
+    const sb = sandbox();
+    const script = join(sb.dir, "writer.mjs");
+    writeFileSync(
+      script,
+      `import { appendRecords } from ${JSON.stringify(join(ROOT, "dist/watchdog/core/journal.js"))};
+const [p, id] = process.argv.slice(2);
+for (let i = 0; i < 100; i++) await appendRecords(p, p + ".lock", [{ at: i, iso: "x", kind: "decision", cycle: id, pad: "x".repeat(3000 + i) }], { now: Date.now, cycle: id });
+`,
+    );
+    const p = join(sb.memory, "decisions.jsonl");
+    mkdirSync(sb.memory, { recursive: true });
+    const rs = await Promise.all(["w1", "w2", "w3", "w4"].map((id) => run([script, p, id])));
+    for (const r of rs) expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(p, "utf8").trimEnd().split("\n");
+    expect(lines).toHaveLength(400);
+    const recs = lines.map((l) => JSON.parse(l) as { cycle: string; at: number });
+    for (const id of ["w1", "w2", "w3", "w4"]) expect(recs.filter((r) => r.cycle === id).map((r) => r.at)).toEqual([...Array(100).keys()]);
+  });
+});
+
+describe("locks", () => {
+  it("a live holder blocks; a dead holder on this host is taken over; garbage is stale only when old", async () => {
+    const sb = sandbox();
+    mkdirSync(sb.data, { recursive: true });
+    const p = join(sb.data, "t.lock");
+    const a = await acquireLock(p, { purpose: "t", now });
+    await expect(acquireLock(p, { purpose: "t", now })).rejects.toMatchObject({ code: "LOCKED" });
+    a.release();
+    writeFileSync(p, JSON.stringify({ pid: 2 ** 22 + 12345, host: hostname(), startedAt: 1 }));
+    expect(inspectLock(p, now()).kind).toBe("stale");
+    const b = await acquireLock(p, { purpose: "t", now });
+    expect(b.recovered?.why).toContain("not running");
+    b.release();
+    writeFileSync(p, "garbage");
+    expect(inspectLock(p, now()).kind).toBe("live");
+    expect(inspectLock(p, now() + 11_000).kind).toBe("stale");
+    writeFileSync(p, JSON.stringify({ pid: 1, host: "another-machine", startedAt: 1 }));
+    expect(inspectLock(p, now()).kind).toBe("live");
+  });
+
+  it("release never removes someone else's lock", async () => {
+    const sb = sandbox();
+    mkdirSync(sb.data, { recursive: true });
+    const p = join(sb.data, "t.lock");
+    const a = await acquireLock(p, { purpose: "t", now });
+    writeFileSync(p, JSON.stringify({ pid: process.pid, host: hostname(), startedAt: 42 }));
+    a.release();
+    expect(readFileSync(p, "utf8")).toContain('"startedAt":42');
+  });
+});
+
+describe("architecture", () => {
+  it("nothing under watchdog/ imports pipeline/ (a broken strategy cannot break the watchdog)", () => {
+    const files = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? files(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+    const offenders = files(join(ROOT, "watchdog")).filter((f) => /from\s+["'][^"']*pipeline\//.test(readFileSync(f, "utf8")) || /import\(["'][^"']*pipeline\//.test(readFileSync(f, "utf8")));
+    expect(offenders).toEqual([]);
+  });
+
+  it("the watchdog runs even when the strategy module is broken", async () => {
+    const sb = sandbox({ strategy: { module: "./does-not-exist.mjs" } });
+    const { ENTRY } = await import("./helpers/run.js");
+    const r = await run([ENTRY.watchdog, "--config", sb.config]);
+    expect(r.code).toBe(0);
+    expect(sb.readJson("data/circuit.json").paused).toBe(true);
+  });
+});
