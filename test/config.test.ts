@@ -110,3 +110,12 @@ describe("config errors at the command line", () => {
     expect(r.stderr).toContain("resuming is a manual edit");
   });
 });
+
+describe("generated docs", () => {
+  it("the README config table and the JSON Schema are in sync with the zod schema", async () => {
+    const { run } = await import("./helpers/run.js");
+    const r = await run([join(ROOT, "dist/scripts/gen-schema.js"), "--check"]);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+});

@@ -36,7 +36,7 @@ export function createLogger(opts: LogOptions): Logger {
     // Loaded only on a terminal: it is the heaviest dependency we have.
     const require = createRequire(import.meta.url);
     const pretty = require("pino-pretty") as (o: object) => NodeJS.WritableStream;
-    return pino(options, pretty({ sync: true, destination: 2, colorize: true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss" }) as never);
+    return pino(options, pretty({ sync: true, destination: 2, colorize: true, singleLine: true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss" }) as never);
   }
   return pino(options, pino.destination({ fd: 2, sync: true }));
 }
