@@ -9,5 +9,6 @@ export default defineConfig({
     // Process-spawning tests measure real deadlines; two cores, so keep parallelism modest.
     maxWorkers: 2,
     globalSetup: ["test/helpers/global-setup.ts"],
+    reporters: ["default", "./test/helpers/summary-reporter.ts"],
   },
 });
