@@ -1,22 +1,39 @@
 import { Worker } from "node:worker_threads";
 import type { SentinelData } from "./sentinel-worker.js";
 
+export interface DeadlineInfo {
+  layer: string;
+  why: string;
+  report: string | null;
+}
+
 export interface Sentinel {
   enterLayer(layer: string): void;
-  progress(note: string): void;
+  progress(note: string, step: number): void;
   stop(): Promise<void>;
 }
 
 /** Starts the deadline thread; it keeps the process alive until stop(). */
-export function startSentinel(data: SentinelData, onDeadline: (layer: string) => void): Sentinel {
+export function startSentinel(
+  data: SentinelData,
+  hooks: { onDeadline: (d: DeadlineInfo) => void; writeReport: (file: string) => void },
+): Sentinel {
   const worker = new Worker(new URL("./sentinel-worker.js", import.meta.url), { workerData: data });
-  worker.on("message", (m: { type: string; layer?: string }) => {
-    if (m.type === "deadline") onDeadline(m.layer ?? "?");
+  worker.on("message", (m: { type: string; layer?: string; why?: string; report?: string | null; file?: string }) => {
+    if (m.type === "deadline") hooks.onDeadline({ layer: m.layer ?? "?", why: m.why ?? "deadline", report: m.report ?? null });
+    if (m.type === "report-request" && m.file) {
+      try {
+        hooks.writeReport(m.file);
+        worker.postMessage({ type: "report-done", file: m.file });
+      } catch {
+        // no answer: the sentinel writes its own
+      }
+    }
   });
   worker.on("error", (err) => process.stderr.write(`watchkeeper cycle: sentinel thread failed: ${String(err)}\n`));
   return {
     enterLayer: (layer) => worker.postMessage({ type: "layer", layer }),
-    progress: (note) => worker.postMessage({ type: "progress", note }),
+    progress: (note, step) => worker.postMessage({ type: "progress", note, step }),
     stop: async () => {
       await worker.terminate();
     },

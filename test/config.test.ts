@@ -12,7 +12,8 @@ describe("config schema", () => {
     expect(c.strategy).toEqual({ module: "demo", options: {} });
     expect(c.cycle.schedule).toBe("*/5 * * * *");
     expect(c.cycle.timeoutSec).toBe(240);
-    expect(c.watchdog).toEqual({ schedule: "*/15 * * * *", maxAgeSec: 900 });
+    expect(c.watchdog).toEqual({ schedule: "*/15 * * * *", graceSec: 60, tripAfter: 1, killStalled: true, killGraceSec: 10 });
+    expect(c.cycle.stallSec).toBe(120);
     expect(c.reminder.schedule).toBe("0 9 * * *");
     expect(c.telegram.apiRoot).toBe("https://api.telegram.org");
     expect(c.telegram.chatId).toBeUndefined();

@@ -30,7 +30,9 @@ describe("cycle runner (built entrypoint, real processes)", () => {
     }
     expect(sb.exists("memory/paper-broker.json")).toBe(true);
     // No temp files or locks left behind.
-    expect(readdirSync(sb.data).sort()).toEqual(["heartbeat.json"]);
+    expect(readdirSync(sb.data).sort()).toEqual(["heartbeat.json", "progress.json"]);
+    const p = sb.readJson("data/progress.json");
+    expect(p).toMatchObject({ note: "cycle finished", cycle: hb.cycle, pid: hb.pid, step: expect.any(Number) });
   });
 
   it.each([

@@ -10,6 +10,10 @@ describe("watchkeeper status (Nagios exit codes)", () => {
   it("0 when healthy with Telegram set up, 1 when alerts cannot reach anyone, 2 when paused or stale", async () => {
     const sb = sandbox({ telegram: { chatId: "1", apiRoot: "http://127.0.0.1:9" }, strategy: { options: { barSec: 1 } } });
     await run([ENTRY.cycle, "--config", sb.config]);
+    const noWatchdog = await wk(sb, ["status"], { TELEGRAM_BOT_TOKEN: "1:x" });
+    expect(noWatchdog.code).toBe(1);
+    expect(noWatchdog.stdout).toContain("the watchdog has never run");
+    await run([ENTRY.watchdog, "--config", sb.config], { env: { TELEGRAM_BOT_TOKEN: "1:x" } });
     const ok = await wk(sb, ["status"], { TELEGRAM_BOT_TOKEN: "1:x" });
     expect(ok.code, ok.stdout).toBe(0);
     expect(ok.stdout).toMatch(/^watchkeeper OK/);
@@ -34,7 +38,7 @@ describe("watchkeeper status (Nagios exit codes)", () => {
     writeFileSync(sb.file("data/heartbeat.json"), JSON.stringify({ at: nowSec() - 61, status: "ok" }));
     const stale = await wk(sb, ["status", "--json"]);
     expect(stale.code).toBe(2);
-    expect(JSON.parse(stale.stdout).heartbeat.verdict).toContain("limit");
+    expect(JSON.parse(stale.stdout).heartbeat.verdict).toContain("watchdog.maxAgeSec");
     const bad = sandbox({ watchdog: { maxAgeSec: "x" } });
     expect((await wk(bad, ["status"])).code).toBe(78);
   });

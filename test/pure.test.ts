@@ -53,13 +53,18 @@ describe("data progress (no-new-data detection)", () => {
 describe("status summary", () => {
   const hb = { kind: "present" as const, heartbeat: { at: NOW / 1000 - 10, status: "ok" }, mtimeMs: NOW };
   const green = { state: "green" as const, why: "no circuit file", mtimeMs: null, circuit: null };
+  const healthy = { verdict: { healthy: true as const, note: "ok" }, wakeAtMs: null, slept: false, dueMs: null, stalledPid: null };
+  const stale = { ...healthy, verdict: { healthy: false as const, reason: "stale" as const, detail: "stale" } };
+  const wdOk = { ok: true, detail: "watchdog ran" };
+  const base = { judgement: healthy, circuit: green, heartbeat: hb, pendingAlerts: 0, lastDecisions: [], circuitPath: "/c", alertsNotReady: null, watchdog: wdOk, nowMs: NOW };
   it("maps to Nagios codes", () => {
-    expect(summarize(hb, green, 0, [], 900, NOW, "/c", null).code).toBe(0);
-    expect(summarize(hb, green, 2, [], 900, NOW, "/c", null).code).toBe(1);
-    expect(summarize(hb, green, 0, [], 900, NOW, "/c", "Telegram is not set up").code).toBe(1);
-    expect(summarize(hb, green, 0, [], 5, NOW, "/c", null).code).toBe(2);
+    expect(summarize(base).code).toBe(0);
+    expect(summarize({ ...base, pendingAlerts: 2 }).code).toBe(1);
+    expect(summarize({ ...base, alertsNotReady: "Telegram is not set up" }).code).toBe(1);
+    expect(summarize({ ...base, watchdog: { ok: false, detail: "the watchdog has not run since" } }).code).toBe(1);
+    expect(summarize({ ...base, judgement: stale }).code).toBe(2);
     const paused = { state: "paused" as const, valid: false as const, why: "empty file", mtimeMs: null };
-    const s = summarize(hb, paused, 3, [], 900, NOW, "/c", null);
+    const s = summarize({ ...base, circuit: paused, pendingAlerts: 3 });
     expect(s.code).toBe(2);
     expect(s.resume).toContain("'/c'");
   });

@@ -259,6 +259,8 @@ describe("resume reminder", () => {
   it("while paused: one message with reason, since and the resume edit; when green: nothing", async () => {
     const tg = await telegram();
     const sb = withTelegram(tg.apiRoot);
+    mkdirSync(sb.data, { recursive: true });
+    writeFileSync(sb.file("data/watchdog.json"), JSON.stringify({ at: nowSec(), verdict: "healthy", streak: 0 }));
     const green = await run([ENTRY.remind, "--config", sb.config], { env });
     expect(green.code).toBe(0);
     expect(tg.received).toHaveLength(0);
@@ -281,6 +283,25 @@ describe("resume reminder", () => {
     writeFileSync(sb.file("data/circuit.json"), "{ oops");
     await run([ENTRY.remind, "--config", sb.config], { env });
     expect(tg.delivered[0]!.params.text).toContain("not valid JSON");
+  });
+});
+
+describe("who watches the watchdog", () => {
+  it("the reminder alerts when the watchdog never ran or stopped, even with a green circuit", async () => {
+    const tg = await telegram();
+    const sb = withTelegram(tg.apiRoot);
+    await run([ENTRY.remind, "--config", sb.config], { env });
+    expect(tg.delivered).toHaveLength(1);
+    expect(tg.delivered[0]!.params.text).toContain("the watchdog is not running");
+    writeFileSync(sb.file("data/watchdog.json"), JSON.stringify({ at: nowSec() - 3 * 3600, verdict: "healthy", streak: 0 }));
+    await run([ENTRY.remind, "--config", sb.config], { env });
+    expect(tg.delivered[1]!.params.text).toContain("has not run since");
+  });
+
+  it("every watchdog run records itself in data/watchdog.json", async () => {
+    const sb = sandbox();
+    await run([ENTRY.watchdog, "--config", sb.config]);
+    expect(sb.readJson("data/watchdog.json")).toMatchObject({ verdict: "missing", streak: 1, at: expect.any(Number) });
   });
 });
 

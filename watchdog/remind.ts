@@ -1,20 +1,31 @@
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
-import { readCircuit, describeCircuit } from "./core/state.js";
+import { readCircuit, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { flushOutbox } from "./core/outbox.js";
-import { reminderText } from "./core/messages.js";
+import { escapeHtml, fitTelegram, reminderText } from "./core/messages.js";
 import { EXIT } from "./core/errors.js";
+import { watchdogLiveness } from "./decide.js";
+import { watchdogSettings } from "./settings.js";
 import { alertDeps, raiseAlert } from "./alerting.js";
 
 export async function remindMain(ctx: EntryContext): Promise<number> {
+  const t = ctx.now();
   const circuit = readCircuit(ctx.paths.circuit);
   const deps = alertDeps(ctx);
+  // Who watches the watchdog: this reminder, on its own timer.
+  const wd = watchdogLiveness(readWatchdogRecord(ctx.paths.watchdogRecord), watchdogSettings(ctx.loaded.config), t);
+  const wdLine = wd.ok ? "" : `\n\n⚠️ <b>${escapeHtml(wd.detail)}</b>`;
+  if (!wd.ok) ctx.log.error(wd.detail);
   if (circuit.state === "green") {
+    if (!wd.ok) {
+      await raiseAlert(deps, "watchdog-stopped", `⚠️ <b>watchkeeper on ${escapeHtml(ctx.host)}: the watchdog is not running</b>\n${escapeHtml(wd.detail)}.\nThe circuit is ${escapeHtml(describeCircuit(circuit))}, but nothing would notice if cycles stopped. Check its timer.`);
+      return EXIT.OK;
+    }
     ctx.log.info(`circuit ${describeCircuit(circuit)}: nothing to remind`);
     await flushOutbox(deps, deps.channel, deps.maxPerRun);
     return EXIT.OK;
   }
   ctx.log.warn(`circuit is ${describeCircuit(circuit)}: sending a reminder`);
-  await raiseAlert(deps, "reminder", reminderText(circuit, ctx.host, ctx.paths.circuit, ctx.now()));
+  await raiseAlert(deps, "reminder", fitTelegram(reminderText(circuit, ctx.host, ctx.paths.circuit, t) + wdLine));
   return EXIT.OK;
 }
 

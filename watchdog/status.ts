@@ -5,7 +5,9 @@ import { pendingFiles } from "./core/outbox.js";
 import { resumeCommand } from "./core/messages.js";
 import { humanDuration, isoSec } from "./core/time.js";
 import { errno } from "./core/errors.js";
-import { FUTURE_TOLERANCE_SEC, judgeHeartbeat } from "./decide.js";
+import { judge, watchdogLiveness, type Judgement } from "./decide.js";
+import { lockView, watchdogSettings } from "./settings.js";
+import { readProgress, readWatchdogRecord } from "./core/state.js";
 
 /** Nagios plugin convention, so monit, Icinga or a shell `if` can use it. */
 export const NAGIOS = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
@@ -15,54 +17,63 @@ export interface StatusSummary {
   state: "OK" | "WARNING" | "CRITICAL" | "UNKNOWN";
   circuit: { paused: boolean; detail: string; reason?: string; by?: string; since?: number };
   heartbeat: { status: string | null; at: number | null; ageSec: number | null; verdict: string };
+  watchdog: string;
   pendingAlerts: number;
   lastDecisions: unknown[];
   resume: string | null;
   problems: string[];
 }
 
+export interface StatusInput {
+  judgement: Judgement;
+  circuit: CircuitState;
+  heartbeat: HeartbeatState;
+  pendingAlerts: number;
+  lastDecisions: unknown[];
+  circuitPath: string;
+  /** Why alerts cannot reach anyone, or null. */
+  alertsNotReady: string | null;
+  watchdog: { ok: boolean; detail: string };
+  nowMs: number;
+}
+
 /** Pure: the operator's summary and its exit code. */
-export function summarize(
-  hb: HeartbeatState,
-  circuit: CircuitState,
-  pendingAlerts: number,
-  lastDecisions: unknown[],
-  maxAgeSec: number,
-  nowMs: number,
-  circuitPath: string,
-  alertsReady: string | null,
-): StatusSummary {
+export function summarize(i: StatusInput): StatusSummary {
   const problems: string[] = [];
   let code: StatusSummary["code"] = 0;
   const raise = (c: 1 | 2, why: string) => {
     problems.push(why);
     if (c > code) code = c;
   };
-  const verdict = judgeHeartbeat(hb, circuit, { maxAgeSec, futureToleranceSec: FUTURE_TOLERANCE_SEC }, nowMs);
+  const { circuit, judgement } = i;
+  const verdict = judgement.verdict;
   if (circuit.state === "paused") raise(2, describeCircuit(circuit));
   if (!verdict.healthy) raise(2, verdict.detail);
-  if (pendingAlerts > 0) raise(1, `${pendingAlerts} alert(s) not yet delivered`);
-  if (alertsReady) raise(1, alertsReady);
-  const beat = hb.kind === "present" ? hb.heartbeat : null;
+  if (i.pendingAlerts > 0) raise(1, `${i.pendingAlerts} alert(s) not yet delivered`);
+  if (i.alertsNotReady) raise(1, i.alertsNotReady);
+  if (!i.watchdog.ok) raise(1, i.watchdog.detail);
+  const beat = i.heartbeat.kind === "present" ? i.heartbeat.heartbeat : null;
+  const pausedCircuit = circuit.state === "paused" && circuit.valid ? circuit.circuit : null;
   return {
     code,
     state: (["OK", "WARNING", "CRITICAL", "UNKNOWN"] as const)[code],
     circuit: {
       paused: circuit.state === "paused",
       detail: describeCircuit(circuit),
-      ...(circuit.state === "paused" && circuit.valid && circuit.circuit.reason !== undefined ? { reason: circuit.circuit.reason } : {}),
-      ...(circuit.state === "paused" && circuit.valid && circuit.circuit.by !== undefined ? { by: circuit.circuit.by } : {}),
-      ...(circuit.state === "paused" && circuit.valid && circuit.circuit.since !== undefined ? { since: circuit.circuit.since } : {}),
+      ...(pausedCircuit?.reason !== undefined ? { reason: pausedCircuit.reason } : {}),
+      ...(pausedCircuit?.by !== undefined ? { by: pausedCircuit.by } : {}),
+      ...(pausedCircuit?.since !== undefined ? { since: pausedCircuit.since } : {}),
     },
     heartbeat: {
       status: beat?.status ?? null,
       at: beat?.at ?? null,
-      ageSec: beat ? Math.round(nowMs / 1000 - beat.at) : null,
+      ageSec: beat ? Math.round(i.nowMs / 1000 - beat.at) : null,
       verdict: verdict.healthy ? verdict.note : verdict.detail,
     },
-    pendingAlerts,
-    lastDecisions,
-    resume: circuit.state === "paused" ? resumeCommand(circuitPath) : null,
+    watchdog: i.watchdog.detail,
+    pendingAlerts: i.pendingAlerts,
+    lastDecisions: i.lastDecisions,
+    resume: circuit.state === "paused" ? resumeCommand(i.circuitPath) : null,
     problems,
   };
 }
@@ -102,6 +113,7 @@ export function renderStatus(s: StatusSummary, nowMs: number): string {
   const lines = [`watchkeeper ${s.state}`];
   lines.push(`  circuit:   ${s.circuit.detail}${s.circuit.since ? ` since ${isoSec(s.circuit.since * 1000)} (${humanDuration(nowMs / 1000 - s.circuit.since)})` : ""}`);
   lines.push(`  heartbeat: ${s.heartbeat.status ?? "none"}${s.heartbeat.ageSec !== null ? `, ${humanDuration(s.heartbeat.ageSec)} old` : ""}: ${s.heartbeat.verdict}`);
+  lines.push(`  watchdog:  ${s.watchdog}`);
   lines.push(`  alerts:    ${s.pendingAlerts} waiting in the outbox`);
   if (s.lastDecisions.length) {
     lines.push("  last decisions:");
@@ -119,16 +131,26 @@ export async function statusMain(ctx: EntryContext): Promise<number> {
   const { paths, loaded, now } = ctx;
   const { telegramFromConfig } = await import("./core/telegram.js");
   const channel = telegramFromConfig(loaded.config.telegram, ctx.env);
-  const s = summarize(
-    readHeartbeat(paths.heartbeat),
-    readCircuit(paths.circuit),
-    pendingFiles(paths.outbox).length,
-    tailRecords(paths.decisions, 5),
-    loaded.config.watchdog.maxAgeSec,
-    now(),
-    paths.circuit,
-    channel.notReady,
-  );
+  const t = now();
+  const circuit = readCircuit(paths.circuit);
+  const heartbeat = readHeartbeat(paths.heartbeat);
+  const settings = watchdogSettings(loaded.config);
+  const record = readWatchdogRecord(paths.watchdogRecord);
+  const s = summarize({
+    judgement: judge(
+      { heartbeat, circuit, progress: readProgress(paths.progress), lock: lockView(paths.cycleLock, t), previous: record, detectSleep: false },
+      settings,
+      t,
+    ),
+    circuit,
+    heartbeat,
+    pendingAlerts: pendingFiles(paths.outbox).length,
+    lastDecisions: tailRecords(paths.decisions, 5),
+    circuitPath: paths.circuit,
+    alertsNotReady: channel.notReady,
+    watchdog: watchdogLiveness(record, settings, t),
+    nowMs: t,
+  });
   process.stdout.write((ctx.args.includes("--json") ? JSON.stringify(s, null, 2) : renderStatus(s, now())) + "\n");
   return s.code;
 }

@@ -1,72 +1,102 @@
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
-import { readCircuit, readHeartbeat, describeCircuit } from "./core/state.js";
+import { readCircuit, readHeartbeat, readProgress, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { tripCircuit } from "./core/circuit.js";
 import { flushOutbox } from "./core/outbox.js";
 import { tripAlert } from "./core/messages.js";
 import { appendRecords } from "./core/journal.js";
+import { atomicWriteFile } from "./core/fsx.js";
 import { epochSec, isoSec } from "./core/time.js";
-import { EXIT } from "./core/errors.js";
-import { decideWatchdog, FUTURE_TOLERANCE_SEC, REASON_TITLE } from "./decide.js";
+import { EXIT, messageOf } from "./core/errors.js";
+import { decideWatchdog, REASON_TITLE } from "./decide.js";
+import { lockView, watchdogSettings } from "./settings.js";
+import { stopRunner, type StopResult } from "./kill.js";
 import { alertDeps, raiseAlert } from "./alerting.js";
-
 
 export async function watchdogMain(ctx: EntryContext): Promise<number> {
   const { paths, log, now } = ctx;
-  const hb = readHeartbeat(paths.heartbeat);
+  const t0 = now();
   const circuit = readCircuit(paths.circuit);
   if (circuit.state === "paused" && !circuit.valid)
     log.error({ circuit: paths.circuit }, `circuit file ${describeCircuit(circuit)}; treating it as paused until a person fixes it`);
-
   const plan = decideWatchdog(
-    hb,
-    circuit,
-    { maxAgeSec: ctx.loaded.config.watchdog.maxAgeSec, futureToleranceSec: FUTURE_TOLERANCE_SEC },
-    now(),
+    {
+      heartbeat: readHeartbeat(paths.heartbeat),
+      circuit,
+      progress: readProgress(paths.progress),
+      lock: lockView(paths.cycleLock, t0),
+      previous: readWatchdogRecord(paths.watchdogRecord),
+    },
+    watchdogSettings(ctx.loaded.config),
+    t0,
   );
+  if (plan.slept) log.warn(`the watchdog's last run is long ago: the machine probably slept; giving the cycle one scheduled slot from now (${isoSec(t0)}) to catch up`);
+  // Who watches the watchdog: its own last run and verdict, for status and the reminder.
+  try {
+    atomicWriteFile(paths.watchdogRecord, JSON.stringify({ ...plan.record, pid: process.pid }, null, 2) + "\n");
+  } catch (err) {
+    log.error({ err: messageOf(err) }, "could not record this watchdog run");
+  }
   const deps = alertDeps(ctx);
+  const v = plan.verdict;
 
-  if (plan.verdict.healthy) {
-    log.info({ verdict: "healthy", circuit: describeCircuit(circuit) }, plan.verdict.note);
-  } else if (plan.action === "none") {
-    log.warn({ verdict: plan.verdict.reason, circuit: describeCircuit(circuit) }, `unhealthy (${plan.verdict.detail}); ${plan.note}`);
-  } else {
-    const v = plan.verdict;
-    // The trip is written first: nothing that happens to the alert can undo or delay it.
-    const res = await tripCircuit(paths.circuit, paths.circuitLock, {
-      reason: `${REASON_TITLE[v.reason]}: ${v.detail}`,
-      by: "watchdog",
-      now,
-      extra: { check: v.reason },
-    });
-    if (!res.tripped) {
-      log.warn(`circuit was paused by someone else meanwhile (${describeCircuit(res.existing)}); keeping that cause`);
-    } else {
+  if (v.healthy) {
+    log.info({ verdict: "healthy", circuit: describeCircuit(circuit) }, v.note);
+    await flushOutbox(deps, deps.channel, deps.maxPerRun);
+    return EXIT.OK;
+  }
+  (plan.action === "trip" || plan.kill ? log.error.bind(log) : log.warn.bind(log))(
+    { verdict: v.reason, streak: plan.record.streak, circuit: describeCircuit(circuit) },
+    `unhealthy: ${v.detail}; ${plan.note}`,
+  );
+
+  let tripped: { since: number; reason: string } | null = null;
+  if (plan.action === "trip") {
+    // The trip is written first: nothing that happens to the kill or the alert can undo or delay it.
+    const res = await tripCircuit(paths.circuit, paths.circuitLock, { reason: `${REASON_TITLE[v.reason]}: ${v.detail}`, by: "watchdog", now, extra: { check: v.reason } });
+    if (res.tripped) {
+      tripped = { since: res.circuit.since ?? epochSec(now()), reason: res.circuit.reason ?? v.detail };
       log.error({ verdict: v.reason, circuit: paths.circuit }, `CIRCUIT TRIPPED: ${REASON_TITLE[v.reason]}: ${v.detail}`);
-      const t = now();
-      try {
-        await appendRecords(
-          paths.decisions,
-          paths.decisionsLock,
-          [{ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by: "watchdog", check: v.reason, reason: res.circuit.reason }],
-          { now, cycle: null },
-        );
-      } catch (err) {
-        log.error({ err }, "could not record the trip in the decision log (the circuit is tripped)");
-      }
-      await raiseAlert(
-        deps,
-        "trip",
-        tripAlert({
-          host: ctx.host,
-          reason: REASON_TITLE[v.reason],
-          detail: v.detail,
-          sinceSec: res.circuit.since ?? epochSec(t),
-          circuitPath: paths.circuit,
-          nowDoing: "PAUSED: every cycle exits at once without trading until a person resumes",
-        }),
-      );
-      return EXIT.OK;
-    }
+    } else log.warn(`circuit was paused by someone else meanwhile (${describeCircuit(res.existing)}); keeping that cause`);
+  }
+
+  let stopped: StopResult | null = null;
+  if (plan.kill) {
+    log.error({ pid: plan.kill.pid, cycle: plan.kill.cycle }, `KILLING stalled cycle runner pid ${plan.kill.pid}`);
+    stopped = await stopRunner(plan.kill.pid, plan.kill.cycle, paths.reports, ctx.loaded.config.watchdog.killGraceSec * 1000);
+    log.error(
+      { pid: plan.kill.pid, outcome: stopped.outcome, report: stopped.report, steps: stopped.steps },
+      `stalled runner pid ${plan.kill.pid}: ${stopped.outcome} (${stopped.steps.join(", ")})${stopped.report ? `; diagnostic report ${stopped.report}` : ""}`,
+    );
+  }
+
+  const records: object[] = [];
+  const t = now();
+  if (tripped) records.push({ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by: "watchdog", check: v.reason, reason: tripped.reason });
+  if (plan.kill && stopped)
+    records.push({ at: epochSec(t), iso: isoSec(t), kind: "kill", cycle: plan.kill.cycle, by: "watchdog", pid: plan.kill.pid, outcome: stopped.outcome, steps: stopped.steps, report: stopped.report });
+  if (records.length)
+    await appendRecords(paths.decisions, paths.decisionsLock, records, { now, cycle: null }).catch((err: unknown) =>
+      log.error({ err: messageOf(err) }, "could not record the trip/kill in the decision log (the circuit is tripped)"),
+    );
+
+  if (tripped || stopped) {
+    const killLine = stopped && plan.kill
+      ? `Stalled runner pid ${plan.kill.pid} ${stopped.outcome === "terminated" ? "stopped with SIGTERM" : stopped.outcome === "killed" ? "killed with SIGKILL" : stopped.outcome === "gone" ? "was already gone" : "SURVIVED SIGKILL"}` +
+        (stopped.report ? `; diagnostic report: ${stopped.report}` : "; no diagnostic report (its event loop was blocked)")
+      : null;
+    await raiseAlert(
+      deps,
+      tripped ? "trip" : "kill",
+      tripAlert({
+        host: ctx.host,
+        reason: REASON_TITLE[v.reason],
+        detail: killLine ? `${v.detail}. ${killLine}` : v.detail,
+        sinceSec: tripped?.since ?? epochSec(t),
+        circuitPath: paths.circuit,
+        nowDoing: "PAUSED: every cycle exits at once without trading until a person resumes",
+      }),
+    );
+    return EXIT.OK;
   }
   await flushOutbox(deps, deps.channel, deps.maxPerRun);
   return EXIT.OK;

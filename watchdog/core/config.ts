@@ -59,6 +59,20 @@ export const ConfigSchema = z
         schedule: cronSchedule("When the cycle runs (cron: minute hour day month weekday, or with seconds first).", "*/5 * * * *"),
         timeoutSec: positiveSec("Hard limit for one whole cycle; the runner aborts itself past it, even when its thread is busy.", 240),
         abortGraceSec: positiveSec("After the deadline: time between SIGTERM and SIGKILL to itself.", 5),
+        stallSec: positiveSec(
+          "No progress marker for this long while a cycle holds its lock means stalled: the watchdog trips and (watchdog.killStalled) stops it. Call ctx.progress() inside long layers.",
+          120,
+        ),
+        layers: z
+          .record(
+            z.string(),
+            z.strictObject({
+              timeoutSec: z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" }).optional().describe("Hard limit for this layer (also bounded by the cycle's timeoutSec)."),
+              stallSec: z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" }).optional().describe("Stall limit while this layer runs, for a layer known to be slow."),
+            }),
+          )
+          .default({})
+          .describe('Per-layer overrides by layer name, e.g. { "market-data": { "stallSec": 300 } }.'),
         maxUnproductive: z
           .number({ error: "expected a whole number >= 1" })
           .int({ error: "expected a whole number >= 1" })
@@ -71,7 +85,22 @@ export const ConfigSchema = z
     watchdog: z
       .strictObject({
         schedule: cronSchedule("When the watchdog runs.", "*/15 * * * *"),
-        maxAgeSec: positiveSec("A heartbeat older than this is stale and trips the circuit.", 900),
+        maxAgeSec: z
+          .number({ error: "expected a positive number" })
+          .positive({ error: "expected a positive number" })
+          .optional()
+          .describe(
+            "Optional plain upper bound on the heartbeat's age, for 24/7 pipelines. Unset by default: staleness is judged from cycle.schedule, so market-hours schedules never alarm at night or at weekends. Do not set it with a market-hours schedule.",
+          ),
+        graceSec: positiveSec("Slack after a scheduled cycle's start + cycle.timeoutSec before its missing beat counts as stale (timer jitter, slow start).", 60),
+        tripAfter: z
+          .number({ error: "expected a whole number >= 1" })
+          .int({ error: "expected a whole number >= 1" })
+          .min(1, { error: "expected a whole number >= 1" })
+          .default(1)
+          .describe("Trip only after this many consecutive unhealthy readings (each is logged). 1 trips at once."),
+        killStalled: z.boolean({ error: "expected true or false" }).default(true).describe("Stop a stalled runner: report request (SIGUSR2), SIGTERM, then SIGKILL."),
+        killGraceSec: positiveSec("Time between SIGTERM and SIGKILL when stopping a stalled runner.", 10),
       })
       .prefault({})
       .describe("The watchdog."),

@@ -77,3 +77,30 @@ export function firstIssue(error: z.ZodError): string {
   if (!i) return "invalid";
   return `${i.path.map(String).join(".") || "(top level)"}: ${i.message}`;
 }
+
+/** data/progress.json: advances only when work advances (layer boundaries, ctx.progress). */
+export const ProgressSchema = z
+  .looseObject({
+    step: z.number().int().describe("Monotonic across cycles."),
+    note: z.string().describe('What just happened; "aborted: <why>" when the cycle was aborted.'),
+    at: epoch.describe("When the step was taken."),
+    cycle: z.string().describe("Cycle id."),
+    pid: z.number().int(),
+    layer: z.string().optional().describe("The layer running at this step."),
+  })
+  .describe("data/progress.json");
+export type Progress = z.infer<typeof ProgressSchema>;
+
+/** data/watchdog.json: the watchdog's own last run, so someone can watch the watchdog. */
+export const WatchdogRecordSchema = z
+  .looseObject({
+    at: epoch.describe("When the watchdog last ran."),
+    iso: z.string().optional(),
+    verdict: z.string().describe('"healthy" or the unhealthy reason.'),
+    detail: z.string().optional(),
+    streak: z.number().int().min(0).describe("Consecutive unhealthy readings."),
+    wakeAt: epoch.optional().describe("When the watchdog noticed the machine had slept; staleness is judged from then."),
+    pid: z.number().int().optional(),
+  })
+  .describe("data/watchdog.json");
+export type WatchdogRecord = z.infer<typeof WatchdogRecordSchema>;

@@ -1,6 +1,16 @@
 import { join } from "node:path";
 import { parseJson, readState } from "./fsx.js";
-import { CircuitSchema, firstIssue, HeartbeatSchema, type Circuit, type Heartbeat } from "./schemas.js";
+import {
+  CircuitSchema,
+  firstIssue,
+  HeartbeatSchema,
+  ProgressSchema,
+  WatchdogRecordSchema,
+  type Circuit,
+  type Heartbeat,
+  type Progress,
+  type WatchdogRecord,
+} from "./schemas.js";
 
 export interface StatePaths {
   heartbeat: string;
@@ -11,6 +21,9 @@ export interface StatePaths {
   circuitLock: string;
   decisions: string;
   decisionsLock: string;
+  progress: string;
+  watchdogRecord: string;
+  reports: string;
 }
 
 export function statePaths(dataDir: string, memoryDir: string): StatePaths {
@@ -23,6 +36,9 @@ export function statePaths(dataDir: string, memoryDir: string): StatePaths {
     circuitLock: join(dataDir, "circuit.lock"),
     decisions: join(memoryDir, "decisions.jsonl"),
     decisionsLock: join(memoryDir, "decisions.lock"),
+    progress: join(dataDir, "progress.json"),
+    watchdogRecord: join(dataDir, "watchdog.json"),
+    reports: join(dataDir, "reports"),
   };
 }
 
@@ -72,4 +88,23 @@ export function describeCircuit(c: CircuitState): string {
   if (c.state === "green") return `green (${c.why})`;
   if (!c.valid) return `paused: circuit file is ${c.why}`;
   return `paused${c.circuit.by ? ` by ${c.circuit.by}` : ""}: ${c.circuit.reason ?? "no reason given"}`;
+}
+
+/** progress.json, or null when missing or invalid (a stall is then judged from the lock's start). */
+export function readProgress(path: string): Progress | null {
+  const r = readState(path);
+  if (r.kind !== "text") return null;
+  const j = parseJson(r.text);
+  if (!j.ok) return null;
+  const p = ProgressSchema.safeParse(j.value);
+  return p.success ? p.data : null;
+}
+
+export function readWatchdogRecord(path: string): WatchdogRecord | null {
+  const r = readState(path);
+  if (r.kind !== "text") return null;
+  const j = parseJson(r.text);
+  if (!j.ok) return null;
+  const p = WatchdogRecordSchema.safeParse(j.value);
+  return p.success ? p.data : null;
 }
