@@ -61,3 +61,17 @@ describe("cron", () => {
     expect(() => parseCron(expr)).toThrow(msg);
   });
 });
+
+describe("wall clock arithmetic", () => {
+  it("matches Intl for random instants in zones with odd offsets and DST", async () => {
+    const { wallClock, wallFromIntl } = await import("../watchdog/core/cron.js");
+    let seed = 42;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (const tz of ["America/New_York", "America/St_Johns", "Australia/Lord_Howe", "Asia/Kathmandu", "Europe/London", "UTC"]) {
+      for (let i = 0; i < 400; i++) {
+        const ms = Date.parse("2026-01-01T00:00:00Z") + Math.floor(rnd() * 365 * 86400) * 1000;
+        expect(wallClock(ms, tz), `${tz} ${new Date(ms).toISOString()}`).toEqual(wallFromIntl(ms, tz));
+      }
+    }
+  });
+});

@@ -138,8 +138,7 @@ function formatter(tz: string): Intl.DateTimeFormat {
   return f;
 }
 
-/** The wall-clock time in `tz` at instant `ms`. */
-export function wallClock(ms: number, tz: string): Wall {
+export function wallFromIntl(ms: number, tz: string): Wall {
   const w: Wall = { year: 0, month: 0, day: 0, hour: 0, minute: 0, weekday: 0 };
   for (const p of formatter(tz).formatToParts(ms)) {
     switch (p.type) {
@@ -164,6 +163,36 @@ export function wallClock(ms: number, tz: string): Wall {
     }
   }
   return w;
+}
+
+// Intl is slow; a zone's UTC offset only changes on a quarter-hour boundary, so it is
+// looked up once per quarter hour and the wall clock is then plain arithmetic.
+const QUARTER = 15 * 60_000;
+const offsets = new Map<string, number>();
+function offsetMs(ms: number, tz: string): number {
+  const q = Math.floor(ms / QUARTER) * QUARTER;
+  const key = `${tz}|${q}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const w = wallFromIntl(q, tz);
+    off = Date.UTC(w.year, w.month - 1, w.day, w.hour, w.minute) - q;
+    if (offsets.size > 200_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
+}
+
+/** The wall-clock time in `tz` at instant `ms`. */
+export function wallClock(ms: number, tz: string): Wall {
+  const d = new Date(ms + offsetMs(ms, tz));
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    weekday: d.getUTCDay(),
+  };
 }
 
 function dayMatches(c: CronExpr, w: Wall): boolean {
