@@ -28,6 +28,10 @@ describe("a runner that cannot wedge forever", () => {
     expect(typeof hb.report).toBe("string");
     expect(existsSync(hb.report as string)).toBe(true);
     expect(readFileSync(hb.report as string, "utf8")).not.toContain("SECRET");
+    // The watchdog's alert names the report.
+    const wd = await run([ENTRY.watchdog, "--config", sb.config]);
+    expect(wd.stdout).toContain(`diagnostic report: ${hb.report as string}`);
+    sb.write("data/circuit.json", '{"paused": false}');
     // The next start says the last run died, and recovers its lock.
     const next = await run([ENTRY.cycle, "--config", sb.config]);
     expect(next.code).toBe(0);

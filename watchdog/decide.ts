@@ -161,7 +161,9 @@ export function judge(input: WatchdogInput, s: WatchdogSettings, nowMs: number):
       verdict: {
         healthy: false,
         reason: "not-ok",
-        detail: `last cycle${beat.cycle ? ` ${beat.cycle}` : ""} ended "${beat.status}"${beat.layer ? ` in layer ${beat.layer}` : ""}${beat.error ? `: ${beat.error}` : ""} at ${isoSec(atMs)}`,
+        detail:
+          `last cycle${beat.cycle ? ` ${beat.cycle}` : ""} ended "${beat.status}"${beat.layer ? ` in layer ${beat.layer}` : ""}${beat.error ? `: ${beat.error}` : ""} at ${isoSec(atMs)}` +
+          (typeof beat.report === "string" ? `; diagnostic report: ${beat.report}` : ""),
       },
     };
   return { ...base, verdict: { healthy: true, note: `last cycle ok at ${isoSec(atMs)} (${humanDuration(Math.max(0, ageSec))} ago)` } };
