@@ -27,14 +27,17 @@ describe("cron", () => {
     expect(iso(prevRun(c, t("2026-03-09T03:00:00Z"), "America/New_York"))).toBe("2026-03-06T20:55:00.000Z");
   });
 
-  it("skips a wall time that DST removes and matches a repeated one twice", () => {
+  it("skips a wall time that DST removes, and fires a repeated one once, as systemd does", () => {
     const c = parseCron("30 2 * * *");
     const runs = nextRuns(c, t("2026-03-07T00:00:00Z"), "America/New_York", 3).map(iso);
     // 2026-03-08 02:30 does not exist in New York.
     expect(runs).toEqual(["2026-03-07T07:30:00.000Z", "2026-03-09T06:30:00.000Z", "2026-03-10T06:30:00.000Z"]);
     const fall = parseCron("30 1 * * *");
     const autumn = nextRuns(fall, t("2026-11-01T00:00:00Z"), "America/New_York", 2).map(iso);
-    expect(autumn).toEqual(["2026-11-01T05:30:00.000Z", "2026-11-01T06:30:00.000Z"]);
+    expect(autumn).toEqual(["2026-11-01T05:30:00.000Z", "2026-11-02T06:30:00.000Z"]);
+    const every20 = nextRuns(parseCron("*/20 * * * *"), t("2026-11-01T05:00:00Z"), "America/New_York", 4).map(iso);
+    expect(every20).toEqual(["2026-11-01T05:20:00.000Z", "2026-11-01T05:40:00.000Z", "2026-11-01T07:00:00.000Z", "2026-11-01T07:20:00.000Z"]);
+    expect(iso(prevRun(parseCron("*/20 * * * *"), t("2026-11-01T06:50:00Z"), "America/New_York"))).toBe("2026-11-01T05:40:00.000Z");
   });
 
   it("treats day-of-month and weekday as OR when both are restricted (Vixie cron)", () => {

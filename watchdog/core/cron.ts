@@ -182,6 +182,20 @@ function offsetMs(ms: number, tz: string): number {
   return off;
 }
 
+/**
+ * True for the second pass through a wall time when clocks fall back (01:30 happens
+ * twice). Like systemd's OnCalendar=, a schedule fires at the first pass only, so the
+ * timers and the watchdog agree on when a run was due.
+ */
+export function isRepeatedWallTime(ms: number, tz: string): boolean {
+  const now = offsetMs(ms, tz);
+  const before = offsetMs(ms - 3 * 3600_000, tz);
+  if (before <= now) return false;
+  // The same wall time under the earlier, larger offset: if that instant is still
+  // before the change, this wall time has already happened once.
+  return offsetMs(ms - (before - now), tz) === before;
+}
+
 /** The wall-clock time in `tz` at instant `ms`. */
 export function wallClock(ms: number, tz: string): Wall {
   const d = new Date(ms + offsetMs(ms, tz));
@@ -229,7 +243,7 @@ function scan(c: CronExpr, tz: string, startMin: number, dir: 1 | -1): number | 
       m += dir * Math.max(1, left);
       continue;
     }
-    if (c.minutes.has(w.minute)) return m;
+    if (c.minutes.has(w.minute) && !isRepeatedWallTime(m * MIN, tz)) return m;
     m += dir;
   }
   return null;
