@@ -1,3 +1,4 @@
+import { skippedOffSchedule } from "../watchdog/core/cli.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { redact } from "../watchdog/core/log.js";
@@ -44,6 +45,7 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
   const secret = process.env.TELEGRAM_BOT_TOKEN;
   delete process.env.TELEGRAM_BOT_TOKEN;
 
+  if (skippedOffSchedule(ctx, cfg.cycle.schedule)) return EXIT.OK;
   const atStart = readCircuit(paths.circuit);
   if (atStart.state === "paused") {
     (atStart.valid ? log.warn.bind(log) : log.error.bind(log))(`circuit is ${describeCircuit(atStart)}: not running, nothing written`);

@@ -1,16 +1,27 @@
+import { skippedOffSchedule } from "./core/cli.js";
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { flushOutbox } from "./core/outbox.js";
 import { escapeHtml, fitTelegram, reminderText } from "./core/messages.js";
-import { EXIT } from "./core/errors.js";
+import { EXIT, messageOf } from "./core/errors.js";
+import { atomicWriteFile } from "./core/fsx.js";
+import { epochSec, isoSec } from "./core/time.js";
+import { join } from "node:path";
 import { watchdogLiveness } from "./decide.js";
 import { watchdogSettings } from "./settings.js";
 import { alertDeps, raiseAlert } from "./alerting.js";
 
 export async function remindMain(ctx: EntryContext): Promise<number> {
+  if (skippedOffSchedule(ctx, ctx.loaded.config.reminder.schedule)) return EXIT.OK;
   const t = ctx.now();
   const circuit = readCircuit(ctx.paths.circuit);
   const deps = alertDeps(ctx);
+  // Its own last run, for doctor.
+  try {
+    atomicWriteFile(join(ctx.loaded.dataDir, "remind.json"), JSON.stringify({ at: epochSec(t), iso: isoSec(t), circuit: circuit.state }) + "\n");
+  } catch (err) {
+    ctx.log.error({ err: messageOf(err) }, "could not record this reminder run");
+  }
   // Who watches the watchdog: this reminder, on its own timer.
   const wd = watchdogLiveness(readWatchdogRecord(ctx.paths.watchdogRecord), watchdogSettings(ctx.loaded.config), t);
   const wdLine = wd.ok ? "" : `\n\n⚠️ <b>${escapeHtml(wd.detail)}</b>`;

@@ -1,3 +1,4 @@
+import { skippedOffSchedule } from "./core/cli.js";
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readHeartbeat, readProgress, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { tripCircuit } from "./core/circuit.js";
@@ -14,6 +15,7 @@ import { alertDeps, raiseAlert } from "./alerting.js";
 
 export async function watchdogMain(ctx: EntryContext): Promise<number> {
   const { paths, log, now } = ctx;
+  if (skippedOffSchedule(ctx, ctx.loaded.config.watchdog.schedule)) return EXIT.OK;
   const t0 = now();
   const circuit = readCircuit(paths.circuit);
   if (circuit.state === "paused" && !circuit.valid)

@@ -1,7 +1,10 @@
 import { readFileSync, realpathSync } from "node:fs";
 import { hostname } from "node:os";
 import { fileURLToPath } from "node:url";
+import { dirname, join, resolve } from "node:path";
 import { configPathFrom, loadConfig, type LoadedConfig } from "./config.js";
+import { loadEnvFile } from "./envfile.js";
+import { localTimezone, offScheduleStart } from "./onschedule.js";
 import { exitCodeFor, messageOf, WkError, EXIT } from "./errors.js";
 import { createLogger, redact, type Logger } from "./log.js";
 import { statePaths, type StatePaths } from "./state.js";
@@ -55,6 +58,9 @@ export function flagValue(args: readonly string[], name: string): string | undef
 export function prepare(name: string, args: string[], env: NodeJS.ProcessEnv = process.env): EntryContext {
   const { path, explicit } = configPathFrom(args, env, process.cwd());
   const loaded = loadConfig(path, explicit);
+  // Secrets: $WATCHKEEPER_ENV_FILE, else watchkeeper.env beside the config, if present.
+  const envFile = env.WATCHKEEPER_ENV_FILE ? resolve(env.WATCHKEEPER_ENV_FILE) : join(dirname(path), "watchkeeper.env");
+  loadEnvFile(envFile, env, Boolean(env.WATCHKEEPER_ENV_FILE));
   const log = createLogger({ name, level: env.WATCHKEEPER_LOG_LEVEL ?? loaded.config.log.level });
   return {
     args,
@@ -90,4 +96,12 @@ export async function runEntry(name: string, body: (ctx: EntryContext) => Promis
     }
   }
   process.exit(code);
+}
+
+/** launchd jobs installed with --on-schedule skip starts that are not due in the config's zone. */
+export function skippedOffSchedule(ctx: EntryContext, schedule: string): boolean {
+  if (!ctx.args.includes("--on-schedule")) return false;
+  const r = offScheduleStart(schedule, ctx.loaded.config.timezone, localTimezone(), ctx.now());
+  if (r.skip) ctx.log.info(`off-schedule start skipped: ${r.why}`);
+  return r.skip;
 }
