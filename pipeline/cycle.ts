@@ -16,6 +16,7 @@ import { startSentinel, type DeadlineInfo, type Sentinel } from "./sentinel.js";
 import type { CycleContext, Decision } from "./strategy.js";
 import { dataProgress } from "./productivity.js";
 import { ProgressWriter } from "./progress.js";
+import { noticeCircuitChanges } from "../watchdog/core/resume.js";
 
 /** A report lists the environment; make sure no secret survives in it. */
 function scrubReport(file: string, secret: string | undefined): void {
@@ -52,6 +53,7 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
     return EXIT.PAUSED;
   }
 
+  await noticeCircuitChanges(paths, atStart, now, log);
   // The strategy may keep state in memory/ from its first layer on.
   mkdirSync(loaded.memoryDir, { recursive: true });
   const startMs = now();
@@ -81,6 +83,17 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
       decisions,
     }) as Heartbeat;
     atomicWriteFile(paths.heartbeat, JSON.stringify(hb, null, 2) + "\n");
+    lastBeat = fields;
+  };
+  let lastBeat: BeatFields | null = null;
+  /** The cycle's outcome, in the audit trail. */
+  const recordOutcome = async () => {
+    if (!lastBeat) return;
+    try {
+      await record("cycle", { status: lastBeat.status, error: lastBeat.error ?? null, layer: lastBeat.layer ?? null, decisions, durationMs: now() - startMs, startedAt: isoSec(startMs) });
+    } catch (err) {
+      log.error({ err: messageOf(err) }, "could not record the cycle's outcome");
+    }
   };
   const record = (kind: string, fields: Record<string, unknown>) => {
     const t = now();
@@ -228,10 +241,12 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
     progress.mark(prod.stale ? "cycle finished: stale data" : "cycle finished", currentLayer, true);
     if (prod.stale) {
       writeHeartbeat({ status: "stale-data", error: prod.detail, layer: "market-data", ...prod.fields });
+      await recordOutcome();
       log.error({ cycle: cycleId }, `cycle finished but made no progress: ${prod.detail}`);
       return EXIT.FAILED;
     }
     writeHeartbeat({ status: "ok", ...prod.fields });
+    await recordOutcome();
     log.info({ cycle: cycleId, decisions, durationMs: now() - startMs }, "cycle ok");
     return EXIT.OK;
   } catch (err) {
@@ -242,6 +257,7 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
     try {
       writeHeartbeat({ status: "error", error: msg, layer: currentLayer, ...prod.fields });
       progress.mark(`failed in layer ${currentLayer}: ${msg}`, currentLayer, true);
+      await recordOutcome();
     } catch (e2) {
       log.error({ err: messageOf(e2) }, "could not write the error heartbeat");
     }

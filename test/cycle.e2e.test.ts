@@ -22,15 +22,18 @@ describe("cycle runner (built entrypoint, real processes)", () => {
     expect(typeof hb.cycle).toBe("string");
     expect(typeof hb.durationMs).toBe("number");
     expect(hb.version).toMatch(/^\d+\.\d+\.\d+/);
-    const ds = sb.decisions();
-    expect(ds).toHaveLength(2);
+    const all = sb.decisions();
+    expect(all.map((d) => d.kind)).toEqual(["decision", "decision", "cycle"]);
+    expect(all[2]).toMatchObject({ status: "ok", decisions: 2, cycle: hb.cycle });
+    expect(all.map((d) => d.seq)).toEqual([1, 2, 3]);
+    const ds = all.filter((d) => d.kind === "decision");
     for (const d of ds) {
       expect(d).toMatchObject({ kind: "decision", cycle: hb.cycle, at: expect.any(Number) });
       expect(d.iso).toMatch(ISO);
     }
     expect(sb.exists("memory/paper-broker.json")).toBe(true);
     // No temp files or locks left behind.
-    expect(readdirSync(sb.data).sort()).toEqual(["heartbeat.json", "progress.json"]);
+    expect(readdirSync(sb.data).sort()).toEqual(["circuit-seen.json", "heartbeat.json", "progress.json"]);
     const p = sb.readJson("data/progress.json");
     expect(p).toMatchObject({ note: "cycle finished", cycle: hb.cycle, pid: hb.pid, step: expect.any(Number) });
   });

@@ -11,6 +11,7 @@ export function alertDeps(ctx: EntryContext): AlertDeps {
     log: ctx.log,
     channel: telegramFromConfig(ctx.loaded.config.telegram, ctx.env),
     maxPerRun: ctx.loaded.config.alerts.maxPerRun,
+    journal: ctx.paths,
   };
 }
 

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { watchdogLiveness } from "./decide.js";
 import { watchdogSettings } from "./settings.js";
 import { alertDeps, raiseAlert } from "./alerting.js";
+import { formatHead, recordEvent } from "./core/journal.js";
 
 export async function remindMain(ctx: EntryContext): Promise<number> {
   if (skippedOffSchedule(ctx, ctx.loaded.config.reminder.schedule)) return EXIT.OK;
@@ -36,7 +37,8 @@ export async function remindMain(ctx: EntryContext): Promise<number> {
     return EXIT.OK;
   }
   ctx.log.warn(`circuit is ${describeCircuit(circuit)}: sending a reminder`);
-  await raiseAlert(deps, "reminder", fitTelegram(reminderText(circuit, ctx.host, ctx.paths.circuit, t) + wdLine));
+  const head = await recordEvent(ctx.paths, ctx.now, "reminder", { circuit: describeCircuit(circuit) }, (err) => ctx.log.error({ err: String(err) }, "could not record the reminder"));
+  await raiseAlert(deps, "reminder", fitTelegram(reminderText(circuit, ctx.host, ctx.paths.circuit, t, head ? formatHead(head) : undefined) + wdLine));
   return EXIT.OK;
 }
 

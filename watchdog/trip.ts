@@ -28,7 +28,7 @@ export async function tripMain(ctx: EntryContext): Promise<number> {
   }
   ctx.log.error({ by }, `CIRCUIT TRIPPED by hand: ${reason}`);
   const t = ctx.now();
-  await appendRecords(ctx.paths.decisions, ctx.paths.decisionsLock, [{ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by, reason }], {
+  await appendRecords(ctx.paths.decisions, ctx.paths.decisionsLock, [{ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by, reason, from: "green" }], {
     now: ctx.now,
     cycle: null,
   });

@@ -12,12 +12,15 @@ import { decideWatchdog, REASON_TITLE } from "./decide.js";
 import { lockView, watchdogSettings } from "./settings.js";
 import { stopRunner, type StopResult } from "./kill.js";
 import { alertDeps, raiseAlert } from "./alerting.js";
+import { noticeCircuitChanges } from "./core/resume.js";
+import { formatHead, type Head } from "./core/journal.js";
 
 export async function watchdogMain(ctx: EntryContext): Promise<number> {
   const { paths, log, now } = ctx;
   if (skippedOffSchedule(ctx, ctx.loaded.config.watchdog.schedule)) return EXIT.OK;
   const t0 = now();
   const circuit = readCircuit(paths.circuit);
+  await noticeCircuitChanges(paths, circuit, now, log);
   if (circuit.state === "paused" && !circuit.valid)
     log.error({ circuit: paths.circuit }, `circuit file ${describeCircuit(circuit)}; treating it as paused until a person fixes it`);
   const plan = decideWatchdog(
@@ -73,12 +76,18 @@ export async function watchdogMain(ctx: EntryContext): Promise<number> {
 
   const records: object[] = [];
   const t = now();
-  if (tripped) records.push({ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by: "watchdog", check: v.reason, reason: tripped.reason });
+  if (tripped)
+    records.push({ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by: "watchdog", check: v.reason, reason: tripped.reason, from: describeCircuit(circuit) });
   if (plan.kill && stopped)
     records.push({ at: epochSec(t), iso: isoSec(t), kind: "kill", cycle: plan.kill.cycle, by: "watchdog", pid: plan.kill.pid, outcome: stopped.outcome, steps: stopped.steps, report: stopped.report });
+  let head: Head | null = null;
   if (records.length)
-    await appendRecords(paths.decisions, paths.decisionsLock, records, { now, cycle: null }).catch((err: unknown) =>
-      log.error({ err: messageOf(err) }, "could not record the trip/kill in the decision log (the circuit is tripped)"),
+    head = await appendRecords(paths.decisions, paths.decisionsLock, records, { now, cycle: null }).then(
+      (r) => r.head,
+      (err: unknown) => {
+        log.error({ err: messageOf(err) }, "could not record the trip/kill in the decision log (the circuit is tripped)");
+        return null;
+      },
     );
 
   if (tripped || stopped) {
@@ -96,6 +105,7 @@ export async function watchdogMain(ctx: EntryContext): Promise<number> {
         sinceSec: tripped?.since ?? epochSec(t),
         circuitPath: paths.circuit,
         nowDoing: "PAUSED: every cycle exits at once without trading until a person resumes",
+        ...(head ? { auditHead: formatHead(head) } : {}),
       }),
     );
     return EXIT.OK;

@@ -37,6 +37,8 @@ export interface TripAlertInput {
   circuitPath: string;
   /** e.g. "paused: every cycle exits without trading" */
   nowDoing: string;
+  /** The decision log's head after the trip was recorded: a copy of it leaves the machine. */
+  auditHead?: string;
 }
 
 export function tripAlert(a: TripAlertInput): string {
@@ -49,11 +51,12 @@ export function tripAlert(a: TripAlertInput): string {
     "",
     `To resume, after you have checked why, set <code>"paused": false</code> in <code>${escapeHtml(a.circuitPath)}</code>:`,
     `<pre>${escapeHtml(resumeCommand(a.circuitPath))}</pre>`,
+    ...(a.auditHead ? [`Audit head: <code>${escapeHtml(a.auditHead)}</code>`] : []),
   ];
   return fitTelegram(lines.join("\n"));
 }
 
-export function reminderText(c: CircuitState & { state: "paused" }, host: string, circuitPath: string, nowMs: number): string {
+export function reminderText(c: CircuitState & { state: "paused" }, host: string, circuitPath: string, nowMs: number, auditHead?: string): string {
   const lines = [`⏸ <b>watchkeeper on ${escapeHtml(host)} is still paused</b>`];
   if (c.valid) {
     const since = c.circuit.since;
@@ -66,6 +69,7 @@ export function reminderText(c: CircuitState & { state: "paused" }, host: string
   lines.push("");
   lines.push(`To resume, after you have checked why, set <code>"paused": false</code> in <code>${escapeHtml(circuitPath)}</code>:`);
   lines.push(`<pre>${escapeHtml(resumeCommand(circuitPath))}</pre>`);
+  if (auditHead) lines.push(`Audit head: <code>${escapeHtml(auditHead)}</code>`);
   return fitTelegram(lines.join("\n"));
 }
 

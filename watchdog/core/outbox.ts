@@ -9,12 +9,20 @@ import { DeliveryError, type Channel } from "./telegram.js";
 import { htmlToText } from "./messages.js";
 import { redact, type Logger } from "./log.js";
 import { epochSec } from "./time.js";
+import { recordEvent } from "./journal.js";
 
 export interface OutboxDeps {
   dir: string;
   lockPath: string;
   now: () => number;
   log: Logger;
+  /** Where alert deliveries and failures are recorded for the audit trail. */
+  journal?: { decisions: string; decisionsLock: string };
+}
+
+function audit(deps: OutboxDeps, kind: string, fields: Record<string, unknown>): Promise<unknown> {
+  if (!deps.journal) return Promise.resolve();
+  return recordEvent(deps.journal, deps.now, kind, fields, (err) => deps.log.error({ err: String(err) }, `could not record ${kind}`));
 }
 
 /** Names sort oldest first: zero-padded milliseconds, then a random tiebreak. */
@@ -104,6 +112,7 @@ export async function flushOutbox(deps: OutboxDeps, channel: Channel, maxPerRun:
         fsyncDir(deps.dir);
         sent++;
         deps.log.info({ outboxId: item.id, kind: item.kind, channel: channel.name }, `alert delivered via ${channel.name}`);
+        await audit(deps, "alert-sent", { outboxId: item.id, alert: item.kind, channel: channel.name, attempts: item.attempts + 1 });
       } catch (err) {
         failed++;
         lastError = redact(err instanceof Error ? err.message : messageOf(err));
@@ -118,6 +127,7 @@ export async function flushOutbox(deps: OutboxDeps, channel: Channel, maxPerRun:
           { outboxId: item.id, kind: item.kind, attempts: updated.attempts, channel: channel.name },
           `alert not delivered: ${lastError}; kept in the outbox (${retry})`,
         );
+        await audit(deps, "alert-failed", { outboxId: item.id, alert: item.kind, channel: channel.name, attempts: updated.attempts, error: lastError });
         break;
       }
     }
@@ -143,9 +153,11 @@ export async function raiseAlert(deps: AlertDeps, kind: string, html: string): P
   if (deps.channel.notReady && deps.channel.notReady.startsWith("Telegram is not set up")) {
     deps.log.error({ alert: kind }, `ALERT (${deps.channel.notReady}; printing it instead):\n${text}`);
     (deps.print ?? ((l: string) => process.stdout.write(l + "\n")))(`ALERT [${kind}] (Telegram is not set up)\n${text}`);
+    await audit(deps, "alert-printed", { alert: kind, channel: "console", why: deps.channel.notReady });
     return { sent: 0, failed: 0, pending: pendingFiles(deps.dir).length, lastError: null, queued: false };
   }
   const item = enqueue(deps, kind, html);
+  await audit(deps, "alert-queued", { outboxId: item.id, alert: kind, channel: deps.channel.name });
   deps.log.error({ alert: kind, outboxId: item.id }, `ALERT queued for ${deps.channel.name}:\n${text}`);
   const r = await flushOutbox(deps, deps.channel, deps.maxPerRun);
   return { ...r, queued: true };

@@ -1,0 +1,82 @@
+import { readFileSync, statSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { userInfo } from "node:os";
+import { atomicWriteFile, parseJson, readState } from "./fsx.js";
+import { recordEvent } from "./journal.js";
+import { isoSec } from "./time.js";
+import { readCircuit, type CircuitState } from "./state.js";
+import { acquireLock } from "./lock.js";
+import type { Logger } from "./log.js";
+
+function ownerOf(path: string): string {
+  try {
+    const uid = statSync(path).uid;
+    if (uid === process.getuid?.()) return userInfo().username;
+    // Map a uid to a name without a native module: /etc/passwd where there is one.
+    const line = readFileSync("/etc/passwd", "utf8").split("\n").find((l) => l.split(":")[2] === String(uid));
+    return line ? line.split(":")[0]! : `uid ${uid}`;
+  } catch {
+    return "unknown";
+  }
+}
+
+const OUR_WRITERS = /^(watchdog|risk|manual:|telegram:)/;
+
+/**
+ * Notices what people do to the circuit file, for the audit trail: a resume (paused
+ * before, green now) and a pause made by editing the file. Software never clears a
+ * pause, so a resume is always a person: the file's owner and time are recorded.
+ */
+export async function noticeCircuitChanges(
+  paths: { circuit: string; circuitLock: string; decisions: string; decisionsLock: string },
+  circuit: CircuitState,
+  now: () => number,
+  log: Logger,
+): Promise<void> {
+  // Two observers at once (a cycle and the watchdog) must not both record one resume.
+  let lock;
+  try {
+    lock = await acquireLock(paths.circuitLock, { purpose: "notice", now, waitMs: 5_000 });
+  } catch {
+    return;
+  }
+  try {
+    await notice(paths, readCircuit(paths.circuit), now, log);
+  } finally {
+    lock.release();
+  }
+  void circuit;
+}
+
+async function notice(
+  paths: { circuit: string; decisions: string; decisionsLock: string },
+  circuit: CircuitState,
+  now: () => number,
+  log: Logger,
+): Promise<void> {
+  const seenPath = join(dirname(paths.circuit), "circuit-seen.json");
+  const read = readState(seenPath);
+  const seen = read.kind === "text" ? parseJson(read.text) : null;
+  const before = seen?.ok ? (seen.value as { paused?: boolean; reason?: string; mtimeMs?: number | null }) : null;
+  const paused = circuit.state === "paused";
+  const mtimeMs = circuit.mtimeMs;
+  if (before && before.paused === paused && before.mtimeMs === mtimeMs) return;
+  const onError = (err: unknown) => log.error({ err: String(err) }, "could not record a circuit change in the decision log");
+  if (before?.paused && !paused) {
+    const by = circuit.mtimeMs !== null ? ownerOf(paths.circuit) : "unknown (the file was removed)";
+    log.error({ by, at: mtimeMs === null ? null : isoSec(mtimeMs) }, `circuit RESUMED by ${by}`);
+    await recordEvent(paths, now, "resume", { by, fileModified: mtimeMs === null ? null : isoSec(mtimeMs), previousReason: before.reason ?? null }, onError);
+  } else if (before && !before.paused && paused) {
+    const c = circuit.valid ? circuit.circuit : null;
+    if (!c || !OUR_WRITERS.test(c.by ?? "")) {
+      const by = ownerOf(paths.circuit);
+      await recordEvent(paths, now, "pause-noticed", { by, reason: c?.reason ?? (circuit.valid ? null : circuit.why), fileModified: mtimeMs === null ? null : isoSec(mtimeMs) }, onError);
+    }
+  }
+  const reason = circuit.state === "paused" ? (circuit.valid ? circuit.circuit.reason : circuit.why) : undefined;
+  try {
+    atomicWriteFile(seenPath, JSON.stringify({ paused, mtimeMs, reason, at: isoSec(now()) }) + "\n");
+  } catch (err) {
+    onError(err);
+  }
+}
