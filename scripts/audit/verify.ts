@@ -42,6 +42,7 @@ interface Rec {
   at: number;
   kind: string;
   tornBytes?: unknown;
+  prevRecord?: unknown;
 }
 
 /** Schema of a chained record: the file contract's fields plus seq and prev. */
@@ -72,7 +73,9 @@ export class ChainVerifier {
   private lastSeq = 0;
   private prevHash = GENESIS;
   private prevPrevHash: string | null = null;
-  private pendingTorn: { line: number; hash: string; len: number } | null = null;
+  private pendingTorn: { line: number; hash: string; len: number; before: string } | null = null;
+  /** A seq that went backwards waits one line: the next line tells an insertion from a swap. */
+  private back: { line: number; seq: number; last: number; beforeHash: string } | null = null;
   /** A seq gap waits one line: the next line tells a deletion from a swap. */
   private gap: { line: number; from: number; to: number } | null = null;
   private headSeen = false;
@@ -92,7 +95,7 @@ export class ChainVerifier {
     const rec = asRecord(bytes);
     if (!rec) {
       if (this.pendingTorn) this.issue(this.pendingTorn.line, "invalid", `line ${this.pendingTorn.line} is not a valid record and no torn-line seal follows it (edited or corrupted)`);
-      this.pendingTorn = { line: n, hash: h, len: bytes.length };
+      this.pendingTorn = { line: n, hash: h, len: bytes.length, before: this.prevHash };
       this.prevPrevHash = this.prevHash;
       this.prevHash = h;
       return;
@@ -103,10 +106,19 @@ export class ChainVerifier {
       if (rec.seq === g.from + 1) this.issue(g.line, "reordered", `line ${g.line} is out of order: seq ${g.to} comes before seq ${rec.seq}`);
       else this.issue(g.line, "deleted", `${g.to - g.from - 1} record(s) missing before line ${g.line}: seq jumps from ${g.from} to ${g.to}`);
     }
+    if (this.back) {
+      const b = this.back;
+      this.back = null;
+      if (rec.seq === b.last + 1 && rec.prev === b.beforeHash) {
+        this.issue(b.line, "inserted", `line ${b.line} was inserted: line ${n} continues the chain from line ${b.line - 1}`);
+        // Resynchronise on the real chain, as if the inserted line were not there.
+        this.lastSeq = b.last;
+      } else this.issue(b.line, "reordered", `line ${b.line} is out of order: seq ${b.seq} after seq ${b.last}`);
+    }
     if (this.pendingTorn) {
       const t = this.pendingTorn;
       this.pendingTorn = null;
-      if (rec.kind === "torn-line-sealed" && rec.prev === t.hash && rec.tornBytes === t.len && rec.seq === this.lastSeq + 1) {
+      if (rec.kind === "torn-line-sealed" && rec.prev === t.hash && rec.tornBytes === t.len && rec.seq === this.lastSeq + 1 && rec.prevRecord === t.before) {
         this.s.tornSealed++;
         this.s.notes.push(`line ${t.line} is a torn line (a crash mid-write), sealed at line ${n}`);
       } else {
@@ -123,10 +135,8 @@ export class ChainVerifier {
       this.gap = { line: n, from: this.lastSeq, to: rec.seq };
     } else if (rec.seq === this.lastSeq && rec.prev === this.prevPrevHash) {
       this.issue(n - 1, "inserted", `line ${n - 1} was inserted: line ${n} continues the chain from line ${n - 2}`);
-    } else if (rec.seq === this.lastSeq) {
-      this.issue(n, "inserted", `line ${n} repeats seq ${rec.seq}: a record was inserted`);
     } else {
-      this.issue(n, "reordered", `line ${n} is out of order: seq ${rec.seq} after seq ${this.lastSeq}`);
+      this.back = { line: n, seq: rec.seq, last: this.lastSeq, beforeHash: this.prevHash };
     }
     if (this.expect && rec.seq === this.expect.seq) {
       this.headSeen = true;
@@ -146,6 +156,11 @@ export class ChainVerifier {
   }
 
   finish(endsWithNewline: boolean): VerifySummary {
+    if (this.back) {
+      const b = this.back;
+      this.back = null;
+      this.issue(b.line, "reordered", `line ${b.line} is out of order: seq ${b.seq} after seq ${b.last}`);
+    }
     if (this.gap) {
       const g = this.gap;
       this.gap = null;

@@ -3,6 +3,7 @@ import { acquireLock } from "./lock.js";
 import { atomicWriteFile } from "./fsx.js";
 import { readCircuit, type CircuitState } from "./state.js";
 import type { Circuit } from "./schemas.js";
+import { markSeen } from "./resume.js";
 import { epochSec, isoSec } from "./time.js";
 
 export interface TripRequest {
@@ -41,6 +42,8 @@ export async function tripCircuit(circuitPath: string, lockPath: string, req: Tr
     const again = readCircuit(circuitPath);
     if (again.state === "paused") return { tripped: false, existing: again };
     atomicWriteFile(circuitPath, JSON.stringify(circuit, null, 2) + "\n");
+    // We know what we just wrote: a later resume by hand is then seen as one.
+    markSeen(circuitPath, readCircuit(circuitPath), req.now);
     return { tripped: true, circuit };
   } finally {
     lock.release();

@@ -117,9 +117,12 @@ export async function appendRecords(
         prev = sha256(line);
       };
       if (tail.torn.length > 0) {
+        // The seal chains to the torn bytes (prev) and to the last whole record before
+        // them (prevRecord), so the chain has no gap a rewrite could hide in.
+        const prevRecord = prev;
         prev = sha256(tail.torn);
         const t = ctx.now();
-        add({ at: epochSec(t), iso: isoSec(t), kind: "torn-line-sealed", cycle: ctx.cycle, tornBytes: tail.torn.length });
+        add({ at: epochSec(t), iso: isoSec(t), kind: "torn-line-sealed", cycle: ctx.cycle, tornBytes: tail.torn.length, prevRecord });
       }
       for (const r of records) add(r);
       if (lines.length > 0) {

@@ -73,10 +73,15 @@ async function notice(
       await recordEvent(paths, now, "pause-noticed", { by, reason: c?.reason ?? (circuit.valid ? null : circuit.why), fileModified: mtimeMs === null ? null : isoSec(mtimeMs) }, onError);
     }
   }
-  const reason = circuit.state === "paused" ? (circuit.valid ? circuit.circuit.reason : circuit.why) : undefined;
   try {
-    atomicWriteFile(seenPath, JSON.stringify({ paused, mtimeMs, reason, at: isoSec(now()) }) + "\n");
+    markSeen(paths.circuit, circuit, now);
   } catch (err) {
     onError(err);
   }
+}
+
+/** Records the circuit state an observer saw last (data/circuit-seen.json). */
+export function markSeen(circuitPath: string, circuit: CircuitState, now: () => number): void {
+  const reason = circuit.state === "paused" ? (circuit.valid ? circuit.circuit.reason : circuit.why) : undefined;
+  atomicWriteFile(join(dirname(circuitPath), "circuit-seen.json"), JSON.stringify({ paused: circuit.state === "paused", mtimeMs: circuit.mtimeMs, reason, at: isoSec(now()) }) + "\n");
 }

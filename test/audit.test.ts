@@ -1,0 +1,144 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { ENTRY, run, sandbox, wk, type Sandbox } from "./helpers/run.js";
+
+const sha = (s: string) => createHash("sha256").update(s).digest("hex");
+const nowSec = () => Math.floor(Date.now() / 1000);
+
+/** A real log: cycles, a crash with a torn line, a trip by the watchdog, a resume by hand, more cycles. */
+async function realLog(): Promise<Sandbox> {
+  const sb = sandbox({ strategy: { options: { barSec: 1 } } });
+  for (let i = 0; i < 3; i++) await run([ENTRY.cycle, "--config", sb.config]);
+  await run([ENTRY.cycle, "--config", sb.config], { env: { WATCHKEEPER_DEMO_FAULT: "crash" } });
+  await run([ENTRY.cycle, "--config", sb.config], { env: { WATCHKEEPER_DEMO_FAULT: "throw" } });
+  await run([ENTRY.watchdog, "--config", sb.config]);
+  await new Promise((r) => setTimeout(r, 1100));
+  sb.write("data/circuit.json", '{"paused": false}\n');
+  await run([ENTRY.cycle, "--config", sb.config]);
+  await run([ENTRY.cycle, "--config", sb.config]);
+  return sb;
+}
+
+const LOG = "memory/decisions.jsonl";
+const linesOf = (sb: Sandbox) => sb.read(LOG).split("\n").slice(0, -1);
+const write = (sb: Sandbox, lines: string[]) => writeFileSync(sb.file(LOG), lines.join("\n") + "\n");
+
+describe("audit verify", () => {
+  let base: Sandbox;
+  let original: string[];
+  beforeAll(async () => {
+    base = await realLog();
+    original = linesOf(base);
+  });
+  const copy = (): Sandbox => {
+    const sb = sandbox();
+    writeFileSync(sb.file("watchkeeper.config.json"), readFileSync(base.config));
+    const { mkdirSync } = require("node:fs") as typeof import("node:fs");
+    mkdirSync(sb.memory, { recursive: true });
+    write(sb, original);
+    return sb;
+  };
+
+  it("an untouched log is intact; the summary counts trips, resumes and the sealed torn line", async () => {
+    expect(original.length).toBeGreaterThan(15);
+    const r = await wk(base, ["audit", "verify", "--json"]);
+    expect(r.code, r.stdout).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ ok: true, trips: 1, resumes: 1, tornSealed: 1, issues: [] });
+    expect(s.kinds).toMatchObject({ decision: expect.any(Number), cycle: expect.any(Number), "torn-line-sealed": 1, trip: 1, resume: 1 });
+    expect(s.notes.join(" ")).toContain("torn line");
+    const resume = base.decisions().find((d) => d.kind === "resume")!;
+    expect(resume).toMatchObject({ by: expect.any(String), fileModified: expect.any(String) });
+    const text = await wk(base, ["audit", "verify"]);
+    expect(text.stdout).toMatch(/INTACT/);
+  });
+
+  const cases: [string, (l: string[]) => string[], number, string][] = [
+    ["an edited record", (l) => l.map((x, i) => (i === 4 ? x.replace(/"iso":"[^"]*"/, '"iso":"2020-01-01T00:00:00Z"') : x)), 5, "edited"],
+    ["a deleted record", (l) => l.filter((_, i) => i !== 6), 7, "deleted"],
+    ["a copied record inserted", (l) => [...l.slice(0, 8), l[2]!, ...l.slice(8)], 9, "inserted"],
+    ["a swapped pair", (l) => [...l.slice(0, 5), l[6]!, l[5]!, ...l.slice(7)], 6, "reordered"],
+    ["a garbage line", (l) => [...l.slice(0, 3), "{oops", ...l.slice(3)], 4, "invalid"],
+  ];
+  it.each(cases)("detects %s with the right line number", async (_n, mutate, line, problem) => {
+    const sb = copy();
+    write(sb, mutate(original));
+    const r = await wk(sb, ["audit", "verify", "--json"]);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout);
+    expect(s.ok).toBe(false);
+    expect(s.issues[0]).toMatchObject({ line, problem });
+  });
+
+  it("detects a forged record inserted with a correct seq and prev, at its own line", async () => {
+    const sb = copy();
+    const l = [...original];
+    const prevRec = JSON.parse(l[7]!);
+    const forged = JSON.stringify({ seq: prevRec.seq + 1, at: prevRec.at, iso: prevRec.iso, kind: "decision", cycle: "forged", action: "buy", prev: sha(l[7]!) });
+    write(sb, [...l.slice(0, 8), forged, ...l.slice(8)]);
+    const s = JSON.parse((await wk(sb, ["audit", "verify", "--json"])).stdout);
+    expect(s.issues[0]).toMatchObject({ line: 9, problem: "inserted" });
+  });
+
+  it("a chain rebuilt after an edit passes alone, and is caught by --expect-head", async () => {
+    const sb = copy();
+    const head = JSON.parse((await wk(sb, ["audit", "verify", "--json"])).stdout).head;
+    const sent = `${head.seq}:${head.hash.slice(0, 16)}`;
+    expect((await wk(sb, ["audit", "verify", "--expect-head", sent])).code).toBe(0);
+    // The attacker edits a record and rewrites every later prev (and the seal's links).
+    let prev = "0".repeat(64);
+    let lastRecord = prev;
+    let tornHash = "";
+    const rebuilt = original.map((line, i) => {
+      let rec: Record<string, unknown>;
+      try {
+        rec = JSON.parse(line);
+      } catch {
+        tornHash = sha(line);
+        return line;
+      }
+      if (i === 3) rec.price = 0.01;
+      if (rec.kind === "torn-line-sealed") {
+        rec.prevRecord = lastRecord;
+        rec.prev = tornHash;
+      } else rec.prev = prev;
+      const out = JSON.stringify(rec);
+      prev = sha(out);
+      lastRecord = prev;
+      return out;
+    });
+    write(sb, rebuilt);
+    const alone = await wk(sb, ["audit", "verify", "--json"]);
+    expect(alone.code, alone.stdout).toBe(0);
+    const caught = await wk(sb, ["audit", "verify", "--expect-head", sent, "--json"]);
+    expect(caught.code).toBe(1);
+    expect(JSON.parse(caught.stdout).issues.map((i: { problem: string }) => i.problem)).toContain("head-mismatch");
+  });
+
+  it("a torn last line (a crash) is a note, not tampering; a bad --expect-head is one clear line", async () => {
+    const sb = copy();
+    writeFileSync(sb.file(LOG), sb.read(LOG) + '{"seq":99,"at":1,"ki');
+    const r = await wk(sb, ["audit", "verify", "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).tornAtEnd).toBe(true);
+    const bad = await wk(sb, ["audit", "verify", "--expect-head", "nope"]);
+    expect(bad.code).toBe(64);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
+  it("alerts and reminders carry the head, and verify --expect-head accepts it", async () => {
+    const sb = sandbox({ strategy: { options: { barSec: 1 } } });
+    await run([ENTRY.cycle, "--config", sb.config], { env: { WATCHKEEPER_DEMO_FAULT: "throw" } });
+    const wd = await run([ENTRY.watchdog, "--config", sb.config]);
+    const head = /Audit head: (\d+:[0-9a-f]{16})/.exec(wd.stdout)?.[1];
+    expect(head).toBeTruthy();
+    await run([ENTRY.cycle, "--config", sb.config]);
+    const rem = await run([ENTRY.remind, "--config", sb.config]);
+    const head2 = /Audit head: (\d+:[0-9a-f]{16})/.exec(rem.stdout)?.[1];
+    expect(head2).toBeTruthy();
+    expect((await wk(sb, ["audit", "verify", "--expect-head", head!])).code).toBe(0);
+    expect((await wk(sb, ["audit", "verify", "--expect-head", head2!])).code).toBe(0);
+    void nowSec;
+  });
+});
