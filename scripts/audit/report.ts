@@ -134,7 +134,7 @@ function barChart(id: string, title: string, rows: { label: string; parts: { val
   const w = 900;
   const h = 180;
   const max = Math.max(1, ...rows.map((r) => r.parts.reduce((a, p) => a + p.value, 0)));
-  const bw = rows.length ? Math.max(2, Math.floor((w - 40) / rows.length) - 1) : 0;
+  const bw = rows.length ? Math.min(40, Math.max(2, Math.floor((w - 40) / rows.length) - 1)) : 0;
   const bars = rows
     .map((r, i) => {
       let y = h - 20;
