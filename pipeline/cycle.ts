@@ -13,7 +13,17 @@ import { epochSec, isoSec } from "../watchdog/core/time.js";
 import type { Heartbeat } from "../watchdog/core/schemas.js";
 import { loadStrategy } from "./load-strategy.js";
 import { startSentinel, type DeadlineInfo, type Sentinel } from "./sentinel.js";
-import type { CycleContext, Decision } from "./strategy.js";
+import type { CycleContext, Decision, DecideResult, Invariant, Metrics } from "./strategy.js";
+import { checkInvariants, decisionKey, increasesRisk, orderOf, type Breach } from "./risk.js";
+import { RiskBook } from "./risk-book.js";
+import { parseCron, prevRun } from "../watchdog/core/cron.js";
+import { tripCircuit } from "../watchdog/core/circuit.js";
+import { formatHead, recordEvent } from "../watchdog/core/journal.js";
+import { raiseAlert } from "../watchdog/core/outbox.js";
+import { telegramFromConfig } from "../watchdog/core/telegram.js";
+import { tripAlert } from "../watchdog/core/messages.js";
+import { parseJson, readState } from "../watchdog/core/fsx.js";
+import type { CircuitState } from "../watchdog/core/state.js";
 import { dataProgress } from "./productivity.js";
 import { ProgressWriter } from "./progress.js";
 import { noticeCircuitChanges } from "../watchdog/core/resume.js";
@@ -25,12 +35,44 @@ function scrubReport(file: string, secret: string | undefined): void {
   if (text.includes(secret)) writeFileSync(file, redact(text, { TELEGRAM_BOT_TOKEN: secret }));
 }
 
+/** Identifies one trip, so onPause runs once for it however many cycles start while paused. */
+function pauseKey(c: CircuitState & { state: "paused" }): string {
+  return c.valid ? `${c.circuit.since ?? ""}|${c.circuit.by ?? ""}|${c.circuit.reason ?? ""}` : `unreadable|${c.mtimeMs ?? ""}`;
+}
+
+function onPauseDoneFor(path: string): string | null {
+  const r = readState(path);
+  if (r.kind !== "text") return null;
+  const j = parseJson(r.text);
+  return j.ok && typeof (j.value as { tripKey?: unknown }).tripKey === "string" ? (j.value as { tripKey: string }).tripKey : null;
+}
+
+async function runOnPause(ctx: EntryContext, mode: "cancel" | "flatten" | "reduce-only", tripKey: string, path: string, circuit: string): Promise<void> {
+  const cfg = ctx.loaded.config;
+  const strategy = await loadStrategy(cfg.strategy.module, ctx.loaded.baseDir, cfg.strategy.options);
+  const result = strategy.onPause
+    ? await strategy.onPause({ options: cfg.strategy.options, memoryDir: ctx.loaded.memoryDir, now: ctx.now, log: ctx.log }, mode)
+    : { note: "the strategy has no onPause hook: nothing cancelled" };
+  ctx.log.error({ mode, result }, `circuit paused: ran the strategy's onPause (${mode}) once for this trip`);
+  await recordEvent(ctx.paths, ctx.now, "on-pause", { mode, strategy: strategy.name, circuit, result }, (e) => ctx.log.error({ err: String(e) }, "could not record onPause"));
+  atomicWriteFile(path, JSON.stringify({ tripKey, mode, at: isoSec(ctx.now()) }) + "\n");
+}
+
+function strategyBreach(invariants: readonly Invariant[], ctx: CycleContext): Breach | null {
+  for (const inv of invariants) {
+    const b = inv.check(ctx);
+    if (b) return { invariant: inv.name, ...b };
+  }
+  return null;
+}
+
 export function newCycleId(nowMs: number): string {
   return `${isoSec(nowMs).replace(/[-:]/g, "")}-${randomBytes(2).toString("hex")}`;
 }
 
 interface BeatFields {
   status: string;
+  mode?: string;
   error?: string;
   layer?: string;
   dataAt?: number;
@@ -48,17 +90,37 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
 
   if (skippedOffSchedule(ctx, cfg.cycle.schedule)) return EXIT.OK;
   const atStart = readCircuit(paths.circuit);
-  if (atStart.state === "paused") {
-    (atStart.valid ? log.warn.bind(log) : log.error.bind(log))(`circuit is ${describeCircuit(atStart)}: not running, nothing written`);
+  const pauseMode = cfg.risk.onPause;
+  const tripKey = atStart.state === "paused" ? pauseKey(atStart) : null;
+  const onPausePath = join(loaded.dataDir, "on-pause.json");
+  if (tripKey !== null && pauseMode !== "reduce-only" && onPauseDoneFor(onPausePath) === tripKey) {
+    (atStart.state === "paused" && atStart.valid ? log.warn.bind(log) : log.error.bind(log))(`circuit is ${describeCircuit(atStart)}: not running, nothing written`);
     return EXIT.PAUSED;
   }
-
-  await noticeCircuitChanges(paths, atStart, now, log);
+  if (atStart.state === "green") await noticeCircuitChanges(paths, atStart, now, log);
   // The strategy may keep state in memory/ from its first layer on.
   mkdirSync(loaded.memoryDir, { recursive: true });
   const startMs = now();
   const cycleId = newCycleId(startMs);
   const lock: Lock = await acquireLock(paths.cycleLock, { purpose: "cycle", now, cycle: cycleId });
+  let reduceOnly = false;
+  if (tripKey !== null) {
+    // Paused: once per trip, let the strategy deal with open risk (risk.onPause).
+    try {
+      if (onPauseDoneFor(onPausePath) !== tripKey) await runOnPause(ctx, pauseMode, tripKey, onPausePath, describeCircuit(atStart));
+    } catch (err) {
+      log.error({ err: messageOf(err) }, `onPause failed: ${messageOf(err)}; it is tried again on the next start`);
+      lock.release();
+      return EXIT.PAUSED;
+    }
+    if (pauseMode !== "reduce-only") {
+      log.warn(`circuit is ${describeCircuit(atStart)}: not running`);
+      lock.release();
+      return EXIT.PAUSED;
+    }
+    reduceOnly = true;
+    log.warn(`circuit is ${describeCircuit(atStart)}: running reduce-only (risk.onPause): decisions that would increase risk are dropped`);
+  }
   const base = {
     cycle: cycleId,
     startedAt: epochSec(startMs),
@@ -169,6 +231,46 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
   process.on("SIGINT", onSignal);
   process.on("SIGUSR2", onReportRequest);
 
+  const slotMs = prevRun(parseCron(cfg.cycle.schedule), startMs, cfg.timezone) ?? startMs;
+  const book = new RiskBook(join(loaded.dataDir, "risk-state.json"), cfg.timezone, slotMs, startMs);
+  let duplicate: Breach | null = null;
+  const tripOnBreach = async (b: Breach, layerName: string, custom: boolean) => {
+    const reason = `risk limit ${b.invariant} breached after layer ${layerName}: ${b.detail}`;
+    const res = await tripCircuit(paths.circuit, paths.circuitLock, { reason, by: "risk", now, extra: { invariant: b.invariant, value: b.value, limit: b.limit, custom } });
+    writeHeartbeat({ status: "risk-breach", error: reason, layer: layerName });
+    progress.mark(`stopped: ${reason}`, layerName, true);
+    log.error({ invariant: b.invariant, value: b.value, limit: b.limit }, `CIRCUIT TRIPPED by risk: ${reason}; no later layer runs`);
+    await recordOutcome();
+    if (!res.tripped) {
+      log.warn(`circuit was already paused (${describeCircuit(res.existing)}); keeping that cause`);
+      return;
+    }
+    const t = now();
+    const head = await recordEvent(paths, now, "trip", { by: "risk", invariant: b.invariant, value: b.value, limit: b.limit, reason, from: "green", tripCycle: cycleId }, (e) => log.error({ err: String(e) }, "could not record the trip"));
+    // At once, through the same outbox the watchdog uses; the token stays in this closure.
+    await raiseAlert(
+      {
+        dir: paths.outbox,
+        lockPath: paths.outboxLock,
+        now,
+        log,
+        journal: paths,
+        channel: telegramFromConfig(cfg.telegram, { ...ctx.env, ...(secret ? { TELEGRAM_BOT_TOKEN: secret } : {}) }),
+        maxPerRun: cfg.alerts.maxPerRun,
+      },
+      "trip",
+      tripAlert({
+        host: ctx.host,
+        reason: `risk limit breached: ${b.invariant}`,
+        detail: `${b.detail}. Cycle ${cycleId} stopped after layer ${layerName}; no later layer ran.`,
+        sinceSec: res.circuit.since ?? epochSec(t),
+        circuitPath: paths.circuit,
+        nowDoing: `PAUSED: on the next start risk.onPause "${cfg.risk.onPause}" runs once, then ${cfg.risk.onPause === "reduce-only" ? "cycles run but drop any decision that would increase risk" : "every cycle exits without trading"} until a person resumes`,
+        ...(head ? { auditHead: formatHead(head) } : {}),
+      }),
+    );
+  };
+
   let newestBarAt: number | undefined;
   try {
     const layerTimeoutSec: Record<string, number> = {};
@@ -210,10 +312,31 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
       log: log.child({ cycle: cycleId }),
       signal: abort.signal,
       state: {},
-      decide: async (d: Decision) => {
-        await record("decision", { ...d, strategy: strategy.name, layer: currentLayer });
+      mode: reduceOnly ? "reduce-only" : "normal",
+      decide: async (d: Decision): Promise<DecideResult> => {
+        const key = decisionKey(slotMs, strategy.name, d);
+        const seen = book.seen(key);
+        const order = orderOf(d);
+        if (seen === "this-cycle") {
+          // The same decision twice in one cycle: a bug that sends orders twice. A breach.
+          duplicate = { invariant: "noDuplicateDecision", value: 2, limit: 1, detail: `${d.action} ${typeof d.symbol === "string" ? d.symbol : ""} decided twice in cycle ${cycleId} (slot ${isoSec(slotMs)})` };
+          return { accepted: false, reason: "duplicate decision in this cycle" };
+        }
+        if (seen === "earlier") {
+          log.warn({ key }, `dropped: ${d.action} ${String(d.symbol ?? "")} was already decided for the slot ${isoSec(slotMs)} (a re-run of the same slot records and sends nothing twice)`);
+          return { accepted: false, reason: "already decided for this scheduled slot" };
+        }
+        if (reduceOnly && order && increasesRisk(book.position(order.symbol), order)) {
+          log.warn(`reduce-only: dropped ${order.side} ${order.qty} ${order.symbol} (position ${book.position(order.symbol)})`);
+          await record("decision-dropped", { ...d, strategy: strategy.name, layer: currentLayer, reason: "reduce-only: would increase risk" });
+          return { accepted: false, reason: "reduce-only: would increase risk" };
+        }
+        await record("decision", { ...d, strategy: strategy.name, layer: currentLayer, slot: isoSec(slotMs) });
+        book.accept(key, order);
         decisions++;
+        return { accepted: true };
       },
+      report: (m: Metrics) => book.report(m),
       progress: (note: string) => progress.mark(note, currentLayer),
       reportData: (sec: number) => {
         newestBarAt = newestBarAt === undefined ? sec : Math.max(newestBarAt, sec);
@@ -223,7 +346,7 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
     log.info({ cycle: cycleId, strategy: strategy.name }, "cycle started");
     for (const layer of strategy.layers) {
       const circuit = readCircuit(paths.circuit);
-      if (circuit.state === "paused") {
+      if (circuit.state === "paused" && !reduceOnly) {
         log.warn({ layer: layer.name }, `circuit became ${describeCircuit(circuit)}: stopping before layer ${layer.name}`);
         progress.mark(`stopped before layer ${layer.name}: circuit paused`, layer.name, true);
         finished = true;
@@ -234,6 +357,12 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
       progress.mark(`layer ${layer.name} started`, layer.name, true);
       await layer.run(cycleCtx);
       progress.mark(`layer ${layer.name} done`, layer.name, true);
+      const breach = duplicate ?? checkInvariants(book.view(), cfg.risk) ?? strategyBreach(strategy.invariants ?? [], cycleCtx);
+      if (breach) {
+        finished = true;
+        await tripOnBreach(breach, layer.name, strategy.invariants?.some((i) => i.name === breach.invariant) ?? false);
+        return EXIT.FAILED;
+      }
     }
 
     const prod = dataProgress(previous.kind === "present" ? previous.heartbeat : null, newestBarAt, cfg.cycle.maxUnproductive);
@@ -245,7 +374,7 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
       log.error({ cycle: cycleId }, `cycle finished but made no progress: ${prod.detail}`);
       return EXIT.FAILED;
     }
-    writeHeartbeat({ status: "ok", ...prod.fields });
+    writeHeartbeat({ status: "ok", ...prod.fields, ...(reduceOnly ? { mode: "reduce-only" } : {}) });
     await recordOutcome();
     log.info({ cycle: cycleId, decisions, durationMs: now() - startMs }, "cycle ok");
     return EXIT.OK;

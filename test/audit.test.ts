@@ -54,31 +54,46 @@ describe("audit verify", () => {
     expect(text.stdout).toMatch(/INTACT/);
   });
 
-  const cases: [string, (l: string[]) => string[], number, string][] = [
-    ["an edited record", (l) => l.map((x, i) => (i === 4 ? x.replace(/"iso":"[^"]*"/, '"iso":"2020-01-01T00:00:00Z"') : x)), 5, "edited"],
-    ["a deleted record", (l) => l.filter((_, i) => i !== 6), 7, "deleted"],
-    ["a copied record inserted", (l) => [...l.slice(0, 8), l[2]!, ...l.slice(8)], 9, "inserted"],
-    ["a swapped pair", (l) => [...l.slice(0, 5), l[6]!, l[5]!, ...l.slice(7)], 6, "reordered"],
-    ["a garbage line", (l) => [...l.slice(0, 3), "{oops", ...l.slice(3)], 4, "invalid"],
+  /** Index k such that lines k-1..k+2 are whole records and none is a seal: mutations there are unambiguous. */
+  const safe = (from: number): number => {
+    const ok = (i: number) => {
+      try {
+        const r = JSON.parse(original[i]!);
+        return r.kind !== "torn-line-sealed";
+      } catch {
+        return false;
+      }
+    };
+    for (let k = from; k < original.length - 2; k++) if (ok(k - 1) && ok(k) && ok(k + 1) && ok(k + 2)) return k;
+    throw new Error("no safe index");
+  };
+  const cases: [string, (l: string[], k: number) => string[], (k: number) => number, string][] = [
+    ["an edited record", (l, k) => l.map((x, i) => (i === k ? x.replace(/"iso":"[^"]*"/, '"iso":"2020-01-01T00:00:00Z"') : x)), (k) => k + 1, "edited"],
+    ["a deleted record", (l, k) => l.filter((_, i) => i !== k), (k) => k + 1, "deleted"],
+    ["a copied record inserted", (l, k) => [...l.slice(0, k), l[1]!, ...l.slice(k)], (k) => k + 1, "inserted"],
+    ["a swapped pair", (l, k) => [...l.slice(0, k), l[k + 1]!, l[k]!, ...l.slice(k + 2)], (k) => k + 1, "reordered"],
+    ["a garbage line", (l, k) => [...l.slice(0, k), "{oops", ...l.slice(k)], (k) => k + 1, "invalid"],
   ];
   it.each(cases)("detects %s with the right line number", async (_n, mutate, line, problem) => {
     const sb = copy();
-    write(sb, mutate(original));
+    const k = safe(4);
+    write(sb, mutate(original, k));
     const r = await wk(sb, ["audit", "verify", "--json"]);
     expect(r.code).toBe(1);
     const s = JSON.parse(r.stdout);
     expect(s.ok).toBe(false);
-    expect(s.issues[0]).toMatchObject({ line, problem });
+    expect(s.issues[0]).toMatchObject({ line: line(k), problem });
   });
 
   it("detects a forged record inserted with a correct seq and prev, at its own line", async () => {
     const sb = copy();
     const l = [...original];
-    const prevRec = JSON.parse(l[7]!);
-    const forged = JSON.stringify({ seq: prevRec.seq + 1, at: prevRec.at, iso: prevRec.iso, kind: "decision", cycle: "forged", action: "buy", prev: sha(l[7]!) });
-    write(sb, [...l.slice(0, 8), forged, ...l.slice(8)]);
+    const k = safe(4);
+    const prevRec = JSON.parse(l[k - 1]!);
+    const forged = JSON.stringify({ seq: prevRec.seq + 1, at: prevRec.at, iso: prevRec.iso, kind: "decision", cycle: "forged", action: "buy", prev: sha(l[k - 1]!) });
+    write(sb, [...l.slice(0, k), forged, ...l.slice(k)]);
     const s = JSON.parse((await wk(sb, ["audit", "verify", "--json"])).stdout);
-    expect(s.issues[0]).toMatchObject({ line: 9, problem: "inserted" });
+    expect(s.issues[0]).toMatchObject({ line: k + 1, problem: "inserted" });
   });
 
   it("a chain rebuilt after an edit passes alone, and is caught by --expect-head", async () => {

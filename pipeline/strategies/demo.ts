@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import { defineStrategy, type CycleContext, type Strategy } from "../strategy.js";
+import { defineStrategy, type CycleContext, type PauseContext, type Strategy } from "../strategy.js";
 import { atomicWriteFile, parseJson, readState } from "../../watchdog/core/fsx.js";
 import { barsUpTo, sma, type Bar } from "./demo-market.js";
 
@@ -9,34 +9,53 @@ import { barsUpTo, sma, type Bar } from "./demo-market.js";
  * paper broker kept in memory/paper-broker.json. It trades a little so the files have
  * real content, and it can inject each failure the safety net exists for.
  */
-export const FAULTS = ["none", "throw", "crash", "hang", "busy", "no-new-data"] as const;
+export const FAULTS = ["none", "throw", "crash", "hang", "busy", "no-new-data", "runaway", "duplicate", "drawdown", "bad-price"] as const;
 export type Fault = (typeof FAULTS)[number];
+
+interface WorkingOrder {
+  id: string;
+  symbol: string;
+  side: "buy" | "sell";
+  qty: number;
+  price: number;
+  cycle: string;
+  strategy: string;
+}
 
 interface Broker {
   cash: number;
   positions: Record<string, number>;
+  lastPrice: Record<string, number>;
+  /** Orders placed and not yet filled: what "cancel working orders" cancels. */
+  working: WorkingOrder[];
   lastBarIndex: number | null;
   fills: number;
 }
 
-function faultFrom(ctx: CycleContext): Fault {
-  const raw = process.env.WATCHKEEPER_DEMO_FAULT || (typeof ctx.options.fault === "string" ? ctx.options.fault : "none");
+function faultFrom(options: Readonly<Record<string, unknown>>): Fault {
+  const raw = process.env.WATCHKEEPER_DEMO_FAULT || (typeof options.fault === "string" ? options.fault : "none");
   if (!(FAULTS as readonly string[]).includes(raw))
     throw new Error(`unknown demo fault "${raw}" (strategy.options.fault or WATCHKEEPER_DEMO_FAULT): use one of ${FAULTS.join(", ")}`);
   return raw as Fault;
 }
 
-function brokerPath(ctx: CycleContext): string {
-  return join(ctx.memoryDir, "paper-broker.json");
-}
+const brokerPath = (memoryDir: string) => join(memoryDir, "paper-broker.json");
 
-function loadBroker(ctx: CycleContext): Broker {
-  const r = readState(brokerPath(ctx));
+function loadBroker(memoryDir: string): Broker {
+  const r = readState(brokerPath(memoryDir));
   if (r.kind === "text") {
     const j = parseJson(r.text);
-    if (j.ok && typeof j.value === "object" && j.value !== null) return j.value as Broker;
+    if (j.ok && typeof j.value === "object" && j.value !== null) return { lastPrice: {}, working: [], ...(j.value as Partial<Broker>) } as Broker;
   }
-  return { cash: 10_000, positions: {}, lastBarIndex: null, fills: 0 };
+  return { cash: 10_000, positions: {}, lastPrice: {}, working: [], lastBarIndex: null, fills: 0 };
+}
+
+function saveBroker(memoryDir: string, b: Broker): void {
+  atomicWriteFile(brokerPath(memoryDir), JSON.stringify(b, null, 2) + "\n");
+}
+
+function equity(b: Broker): number {
+  return Object.entries(b.positions).reduce((a, [s, q]) => a + q * (b.lastPrice[s] ?? 0), b.cash);
 }
 
 function num(v: unknown, def: number): number {
@@ -56,6 +75,7 @@ export default defineStrategy((options): Strategy => {
   const symbols = Array.isArray(options.symbols) ? (options.symbols as string[]) : ["DEMO-A", "DEMO-B"];
   const barSec = num(options.barSec, 60);
   const qty = num(options.qty, 10);
+  const priceBandPct = num(options.priceBandPct, 10);
 
   return {
     name: "demo",
@@ -63,8 +83,8 @@ export default defineStrategy((options): Strategy => {
       {
         name: "market-data",
         async run(ctx) {
-          const fault = faultFrom(ctx);
-          const broker = loadBroker(ctx);
+          const fault = faultFrom(ctx.options);
+          const broker = loadBroker(ctx.memoryDir);
           let last = Math.floor(ctx.now() / 1000 / barSec) - 1;
           // The feed "connects" and answers, but never moves past the bar it already gave.
           if (fault === "no-new-data" && broker.lastBarIndex !== null) last = broker.lastBarIndex;
@@ -73,13 +93,14 @@ export default defineStrategy((options): Strategy => {
           ctx.state.bars = bars;
           ctx.state.lastIndex = last;
           ctx.reportData((last + 1) * barSec);
+          ctx.report({ spend: 1 }); // one metered market-data call
           if (fault === "hang") await new Promise(() => {}); // an API call that never returns
         },
       },
       {
         name: "signals",
         run(ctx) {
-          const fault = faultFrom(ctx);
+          const fault = faultFrom(ctx.options);
           if (fault === "throw") throw new Error("demo fault: the signal model raised");
           if (fault === "busy") for (;;); // a synchronous loop that freezes the event loop
           const bars = ctx.state.bars as Record<string, Bar[]>;
@@ -94,40 +115,92 @@ export default defineStrategy((options): Strategy => {
       {
         name: "decide",
         async run(ctx) {
-          const fault = faultFrom(ctx);
-          const broker = loadBroker(ctx);
+          const fault = faultFrom(ctx.options);
+          const broker = loadBroker(ctx.memoryDir);
           const signals = ctx.state.signals as Record<string, "long" | "flat">;
           const bars = ctx.state.bars as Record<string, Bar[]>;
-          const orders: { symbol: string; side: "buy" | "sell"; qty: number; price: number }[] = [];
           let first = true;
           for (const s of symbols) {
             const price = bars[s]!.at(-1)!.close;
             const held = broker.positions[s] ?? 0;
             const want = signals[s] === "long" ? qty : 0;
-            const action = want > held ? "buy" : want < held ? "sell" : "hold";
-            await ctx.decide({ action, symbol: s, qty: Math.abs(want - held), price, signal: signals[s], position: held });
+            const action = fault === "duplicate" || fault === "bad-price" ? "buy" : want > held ? "buy" : want < held ? "sell" : "hold";
+            const orderQty = action === "hold" ? 0 : Math.max(1, Math.abs(want - held));
+            const orderPrice = fault === "bad-price" ? price * 3 : price;
+            const d = { action, symbol: s, qty: orderQty, price: orderPrice, signal: signals[s], position: held };
+            const r = await ctx.decide(d);
+            if (fault === "duplicate" && first) await ctx.decide(d); // the same order twice
             if (first && fault === "crash") crashMidAppend(ctx);
             first = false;
-            if (action !== "hold") orders.push({ symbol: s, side: action, qty: Math.abs(want - held), price });
+            // Only an accepted decision becomes an order.
+            if (r.accepted && action !== "hold")
+              broker.working.push({ id: `${ctx.cycleId}-${s}`, symbol: s, side: action as "buy" | "sell", qty: orderQty, price: orderPrice, cycle: ctx.cycleId, strategy: ctx.strategy });
           }
-          ctx.state.orders = orders;
+          // A loop gone wrong: fifty small orders across fifty instruments in one cycle.
+          if (fault === "runaway")
+            for (let i = 0; i < 50; i++) {
+              const r = await ctx.decide({ action: "buy", symbol: `RUN-${i}`, qty: 1, price: 10, note: `runaway ${i}` });
+              if (r.accepted) broker.working.push({ id: `${ctx.cycleId}-RUN-${i}`, symbol: `RUN-${i}`, side: "buy", qty: 1, price: 10, cycle: ctx.cycleId, strategy: ctx.strategy });
+            }
+          saveBroker(ctx.memoryDir, broker);
         },
       },
       {
         name: "execute",
         run(ctx) {
-          const broker = loadBroker(ctx);
-          const orders = ctx.state.orders as { symbol: string; side: "buy" | "sell"; qty: number; price: number }[];
-          for (const o of orders) {
-            const signed = o.side === "buy" ? o.qty : -o.qty;
-            broker.positions[o.symbol] = (broker.positions[o.symbol] ?? 0) + signed;
-            broker.cash = Math.round((broker.cash - signed * o.price) * 100) / 100;
+          const fault = faultFrom(ctx.options);
+          const broker = loadBroker(ctx.memoryDir);
+          const bars = ctx.state.bars as Record<string, Bar[]>;
+          for (const s of symbols) broker.lastPrice[s] = bars[s]!.at(-1)!.close;
+          for (const o of broker.working) {
+            const signedQty = o.side === "buy" ? o.qty : -o.qty;
+            broker.positions[o.symbol] = (broker.positions[o.symbol] ?? 0) + signedQty;
+            broker.cash = Math.round((broker.cash - signedQty * o.price) * 100) / 100;
             broker.fills++;
           }
+          broker.working = [];
+          // A fat-finger fill: money gone in one cycle.
+          if (fault === "drawdown") broker.cash = Math.round(broker.cash - 0.2 * equity(broker));
           broker.lastBarIndex = ctx.state.lastIndex as number;
-          atomicWriteFile(brokerPath(ctx), JSON.stringify(broker, null, 2) + "\n");
+          saveBroker(ctx.memoryDir, broker);
+          ctx.report({ positions: { ...broker.positions }, equity: equity(broker) });
         },
       },
     ],
+    invariants: [
+      {
+        // The demo's own invariant: never send an order far from the last price (a stale or garbled quote).
+        name: "demo.priceBand",
+        check(ctx) {
+          const bars = ctx.state.bars as Record<string, Bar[]> | undefined;
+          if (!bars) return null;
+          const broker = loadBroker(ctx.memoryDir);
+          for (const o of broker.working) {
+            const last = bars[o.symbol]?.at(-1)?.close;
+            if (last === undefined) continue;
+            const off = (Math.abs(o.price - last) / last) * 100;
+            if (off > priceBandPct) return { value: Math.round(off * 10) / 10, limit: priceBandPct, detail: `${o.side} ${o.symbol} @ ${o.price} is ${off.toFixed(1)}% from the last price ${last} (limit ${priceBandPct}%)` };
+          }
+          return null;
+        },
+      },
+    ],
+    onPause(ctx: PauseContext, mode) {
+      const broker = loadBroker(ctx.memoryDir);
+      const cancelled = broker.working.map((o) => o.id);
+      broker.working = [];
+      const closed: Record<string, number> = {};
+      if (mode === "flatten")
+        for (const [s, q] of Object.entries(broker.positions)) {
+          if (q === 0) continue;
+          const price = broker.lastPrice[s] ?? 0;
+          broker.cash = Math.round((broker.cash + q * price) * 100) / 100;
+          broker.positions[s] = 0;
+          broker.fills++;
+          closed[s] = q;
+        }
+      saveBroker(ctx.memoryDir, broker);
+      return { cancelled, closed, positions: broker.positions };
+    },
   };
 });

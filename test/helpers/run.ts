@@ -27,11 +27,26 @@ export interface Sandbox {
   decisions(): Record<string, unknown>[];
 }
 
+function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const av = out[k];
+    out[k] = av && typeof av === "object" && !Array.isArray(av) && v && typeof v === "object" && !Array.isArray(v) ? merge(av as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
+
+/**
+ * Cycles run back to back in a test would share one five-minute slot, and a re-run of a
+ * slot records no decision twice: tests get a slot a second unless they say otherwise.
+ */
+const TEST_DEFAULTS = { cycle: { schedule: "* * * * * *" } };
+
 /** A temp folder with its own config; the config's relative paths resolve inside it. */
-export function sandbox(config: Record<string, unknown> = {}): Sandbox {
+export function sandbox(config: Record<string, unknown> = {}, opts: { raw?: boolean } = {}): Sandbox {
   const dir = mkdtempSync(join(tmpdir(), "wk-test-"));
   const configPath = join(dir, "watchkeeper.config.json");
-  writeFileSync(configPath, JSON.stringify(config, null, 2));
+  writeFileSync(configPath, JSON.stringify(opts.raw ? config : merge(TEST_DEFAULTS, config), null, 2));
   const file = (rel: string) => join(dir, rel);
   return {
     dir,

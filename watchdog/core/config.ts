@@ -12,6 +12,9 @@ const positiveSec = (describe: string, def: number) =>
     .default(def)
     .describe(describe);
 
+const optionalLimit = (describe: string) =>
+  z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" }).finite({ error: "expected a positive number" }).optional().describe(describe);
+
 const cronSchedule = (describe: string, def: string) =>
   z
     .string({ error: "expected a cron expression (string)" })
@@ -110,6 +113,20 @@ export const ConfigSchema = z
       })
       .prefault({})
       .describe("The resume reminder."),
+    risk: z
+      .strictObject({
+        maxOrdersPerCycle: optionalLimit("At most this many orders (buy/sell decisions) in one cycle."),
+        maxPositionPerSymbol: optionalLimit("Largest absolute position in any symbol, counting orders decided this cycle."),
+        maxOrderNotional: optionalLimit("Largest qty × price of a single order."),
+        maxDailyLossPct: optionalLimit("Largest loss of equity from the day's peak (not from the start), in percent, as the strategy or the paper broker reports it."),
+        maxSpendPerDay: optionalLimit("Ceiling for anything metered that the strategy reports as spend (API calls, LLM tokens), per day in `timezone`."),
+        onPause: z
+          .enum(["cancel", "flatten", "reduce-only"], { error: 'expected "cancel", "flatten" or "reduce-only"' })
+          .default("cancel")
+          .describe('What a paused circuit does to open risk, once per trip: "cancel" working orders and stop; "flatten" also closes positions; "reduce-only" cancels, then lets cycles run but drops any decision that would increase risk.'),
+      })
+      .prefault({})
+      .describe("Pre-trade limits checked after every layer; a breach trips the circuit (by: risk). Unset limits are not checked."),
     telegram: z
       .strictObject({
         chatId: z
