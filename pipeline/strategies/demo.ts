@@ -76,6 +76,8 @@ export default defineStrategy((options): Strategy => {
   const barSec = num(options.barSec, 60);
   const qty = num(options.qty, 10);
   const priceBandPct = num(options.priceBandPct, 10);
+  // For demos and tests that need a trade now, whatever the synthetic market does.
+  const forceSignal = options.forceSignal === "long" || options.forceSignal === "flat" ? options.forceSignal : null;
 
   return {
     name: "demo",
@@ -107,7 +109,7 @@ export default defineStrategy((options): Strategy => {
           const signals: Record<string, "long" | "flat"> = {};
           for (const [s, b] of Object.entries(bars)) {
             const closes = b.map((x) => x.close);
-            signals[s] = sma(closes, 5) > sma(closes, 20) ? "long" : "flat";
+            signals[s] = forceSignal ?? (sma(closes, 5) > sma(closes, 20) ? "long" : "flat");
           }
           ctx.state.signals = signals;
         },
