@@ -356,7 +356,8 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
       sentinel.enterLayer(layer.name);
       progress.mark(`layer ${layer.name} started`, layer.name, true);
       await layer.run(cycleCtx);
-      progress.mark(`layer ${layer.name} done`, layer.name, true);
+      // Not forced: the next layer's start (or the end of the cycle) is written anyway.
+      progress.mark(`layer ${layer.name} done`, layer.name);
       const breach = duplicate ?? checkInvariants(book.view(), cfg.risk) ?? strategyBreach(strategy.invariants ?? [], cycleCtx);
       if (breach) {
         finished = true;

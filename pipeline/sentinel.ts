@@ -34,8 +34,11 @@ export function startSentinel(
   return {
     enterLayer: (layer) => worker.postMessage({ type: "layer", layer }),
     progress: (note, step) => worker.postMessage({ type: "progress", note, step }),
+    // Not awaited: a terminate waits for a still-booting thread, and the cycle's
+    // result is already on disk. unref lets the process exit at once.
     stop: async () => {
-      await worker.terminate();
+      worker.unref();
+      void worker.terminate();
     },
   };
 }

@@ -4,7 +4,8 @@ import { flagValue, type EntryContext } from "../../watchdog/core/cli.js";
 import { EXIT, WkError, errno } from "../../watchdog/core/errors.js";
 import { formatHead } from "../../watchdog/core/journal.js";
 import { isoSec } from "../../watchdog/core/time.js";
-import { parseExpectHead, verifyFile, type VerifySummary } from "./verify.js";
+import { parseExpectHead, type VerifySummary } from "./verify.js";
+import { verifyInWorker } from "./verify-worker.js";
 import { collect, renderReport } from "./report.js";
 
 function progressBar(): ((done: number, total: number) => void) | undefined {
@@ -26,7 +27,7 @@ async function verify(ctx: EntryContext, file: string): Promise<VerifySummary> {
   const expect = eh === undefined ? null : parseExpectHead(eh);
   if (eh !== undefined && !expect) throw new WkError("USAGE", `--expect-head: expected SEQ:HASH (the "Audit head" of an alert, e.g. 1234:ab12cd34ef56a7b8), got "${eh}"`);
   try {
-    return await verifyFile(file, expect, progressBar());
+    return await verifyInWorker(file, expect, progressBar());
   } catch (err) {
     if (errno(err) === "ENOENT") throw new WkError("USAGE", `${file}: no such log`);
     throw err;
