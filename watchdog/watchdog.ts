@@ -3,7 +3,7 @@ import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readHeartbeat, readProgress, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { tripCircuit } from "./core/circuit.js";
 import { flushOutbox } from "./core/outbox.js";
-import { tripAlert } from "./core/messages.js";
+import { escapeHtml, tripAlert } from "./core/messages.js";
 import { appendRecords } from "./core/journal.js";
 import { atomicWriteFile } from "./core/fsx.js";
 import { epochSec, isoSec } from "./core/time.js";
@@ -57,7 +57,24 @@ export async function watchdogMain(ctx: EntryContext): Promise<number> {
   let tripped: { since: number; reason: string } | null = null;
   if (plan.action === "trip") {
     // The trip is written first: nothing that happens to the kill or the alert can undo or delay it.
-    const res = await tripCircuit(paths.circuit, paths.circuitLock, { reason: `${REASON_TITLE[v.reason]}: ${v.detail}`, by: "watchdog", now, extra: { check: v.reason } });
+    let res;
+    try {
+      res = await tripCircuit(paths.circuit, paths.circuitLock, { reason: `${REASON_TITLE[v.reason]}: ${v.detail}`, by: "watchdog", now, extra: { check: v.reason } });
+    } catch (err) {
+      // The disk is full or read-only: the pause cannot be written. Say so loudly, straight
+      // through the channel (the outbox lives on the same disk), and fail the run.
+      const why = messageOf(err);
+      log.error({ verdict: v.reason }, `CANNOT TRIP THE CIRCUIT: ${why}; the pipeline is unhealthy (${v.detail}) and NOT paused`);
+      try {
+        await deps.channel.send(
+          `🆘 <b>watchkeeper on ${escapeHtml(ctx.host)}: cannot pause the pipeline</b>\nUnhealthy: ${escapeHtml(v.detail)}\nWriting ${escapeHtml(paths.circuit)} failed: ${escapeHtml(why)}\nStop the pipeline by hand and free the disk.`,
+        );
+      } catch (e2) {
+        log.error(`and the alert could not be sent either: ${messageOf(e2)}`);
+        process.stdout.write(`ALERT: cannot pause the pipeline: ${why}\n`);
+      }
+      throw err;
+    }
     if (res.tripped) {
       tripped = { since: res.circuit.since ?? epochSec(now()), reason: res.circuit.reason ?? v.detail };
       log.error({ verdict: v.reason, circuit: paths.circuit }, `CIRCUIT TRIPPED: ${REASON_TITLE[v.reason]}: ${v.detail}`);

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { acquireLock } from "./lock.js";
-import { atomicWriteFile } from "./fsx.js";
+import { atomicWriteFile, createExclusive } from "./fsx.js";
 import { readCircuit, type CircuitState } from "./state.js";
 import type { Circuit } from "./schemas.js";
 import { markSeen } from "./resume.js";
@@ -41,7 +41,14 @@ export async function tripCircuit(circuitPath: string, lockPath: string, req: Tr
     };
     const again = readCircuit(circuitPath);
     if (again.state === "paused") return { tripped: false, existing: again };
-    atomicWriteFile(circuitPath, JSON.stringify(circuit, null, 2) + "\n");
+    const body = JSON.stringify(circuit, null, 2) + "\n";
+    // No file yet (the common case): publish ours only if nobody created one meanwhile,
+    // so a person's pause written at the same moment is never replaced by ours.
+    if (again.mtimeMs === null && !createExclusive(circuitPath, body)) {
+      const theirs = readCircuit(circuitPath);
+      if (theirs.state === "paused") return { tripped: false, existing: theirs };
+      atomicWriteFile(circuitPath, body);
+    } else if (again.mtimeMs !== null) atomicWriteFile(circuitPath, body);
     // We know what we just wrote: a later resume by hand is then seen as one.
     markSeen(circuitPath, readCircuit(circuitPath), req.now);
     return { tripped: true, circuit };

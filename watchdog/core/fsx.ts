@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { errno, messageOf, WkError } from "./errors.js";
@@ -47,6 +47,45 @@ export function atomicWriteFile(path: string, data: string): void {
     }
     throw new WkError("IO", `${path}: cannot write (${errno(err) ?? messageOf(err)})`, { cause: err });
   } finally {
+    liveTempFiles.delete(tmp);
+  }
+}
+
+/**
+ * Publishes a complete file at `path` only if none exists: temp file, fsync, link()
+ * (which fails if the name is taken), fsync of the folder. False when it existed.
+ */
+export function createExclusive(path: string, data: string): boolean {
+  const dir = dirname(path);
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  liveTempFiles.add(tmp);
+  try {
+    mkdirSync(dir, { recursive: true });
+    const fd = openSync(tmp, "wx", 0o644);
+    try {
+      writeAll(fd, Buffer.from(data, "utf8"));
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    try {
+      linkSync(tmp, path);
+    } catch (err) {
+      if (errno(err) === "EEXIST") return false;
+      // No hard links on this file system: an exclusive create is the next best.
+      if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"].includes(errno(err) ?? "")) throw err;
+      renameSync(tmp, path);
+    }
+    fsyncDir(dir);
+    return true;
+  } catch (err) {
+    throw new WkError("IO", `${path}: cannot write (${errno(err) ?? messageOf(err)})`, { cause: err });
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // renamed, or never created
+    }
     liveTempFiles.delete(tmp);
   }
 }
