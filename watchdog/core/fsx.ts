@@ -20,11 +20,11 @@ export function fsyncDir(dir: string): void {
 }
 
 /**
- * Replaces `path` so that a reader sees either the old or the new content, never
- * a mix, and so the new content survives a power cut once this returns:
- * temp file in the same folder, fsync, rename over the target, fsync the folder.
+ * Writes `data` to a fresh temp file beside `path` and fsyncs it, then hands the temp
+ * name to `publish`; the temp file is always gone afterwards and any failure is an IO
+ * error naming `path`.
  */
-export function atomicWriteFile(path: string, data: string): void {
+function viaTemp<T>(path: string, data: string, publish: (tmp: string, dir: string) => T): T {
   const dir = dirname(path);
   const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
   liveTempFiles.add(tmp);
@@ -37,18 +37,29 @@ export function atomicWriteFile(path: string, data: string): void {
     } finally {
       closeSync(fd);
     }
-    renameSync(tmp, path);
-    fsyncDir(dir);
+    return publish(tmp, dir);
   } catch (err) {
+    throw new WkError("IO", `${path}: cannot write (${errno(err) ?? messageOf(err)})`, { cause: err });
+  } finally {
     try {
       unlinkSync(tmp);
     } catch {
-      // already renamed or never created
+      // renamed or linked away, or never created
     }
-    throw new WkError("IO", `${path}: cannot write (${errno(err) ?? messageOf(err)})`, { cause: err });
-  } finally {
     liveTempFiles.delete(tmp);
   }
+}
+
+/**
+ * Replaces `path` so that a reader sees either the old or the new content, never
+ * a mix, and so the new content survives a power cut once this returns:
+ * temp file in the same folder, fsync, rename over the target, fsync the folder.
+ */
+export function atomicWriteFile(path: string, data: string): void {
+  viaTemp(path, data, (tmp, dir) => {
+    renameSync(tmp, path);
+    fsyncDir(dir);
+  });
 }
 
 /**
@@ -56,38 +67,18 @@ export function atomicWriteFile(path: string, data: string): void {
  * (which fails if the name is taken), fsync of the folder. False when it existed.
  */
 export function createExclusive(path: string, data: string): boolean {
-  const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
-  liveTempFiles.add(tmp);
-  try {
-    mkdirSync(dir, { recursive: true });
-    const fd = openSync(tmp, "wx", 0o644);
-    try {
-      writeAll(fd, Buffer.from(data, "utf8"));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
+  return viaTemp(path, data, (tmp, dir) => {
     try {
       linkSync(tmp, path);
     } catch (err) {
       if (errno(err) === "EEXIST") return false;
-      // No hard links on this file system: an exclusive create is the next best.
+      // No hard links on this file system: a rename is the next best.
       if (!["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"].includes(errno(err) ?? "")) throw err;
       renameSync(tmp, path);
     }
     fsyncDir(dir);
     return true;
-  } catch (err) {
-    throw new WkError("IO", `${path}: cannot write (${errno(err) ?? messageOf(err)})`, { cause: err });
-  } finally {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // renamed, or never created
-    }
-    liveTempFiles.delete(tmp);
-  }
+  });
 }
 
 export function writeAll(fd: number, buf: Buffer): void {
