@@ -8,7 +8,8 @@ import { readCircuit, readHeartbeat, readProgress, describeCircuit } from "../wa
 import { acquireLock, type Lock } from "../watchdog/core/lock.js";
 import { appendRecords } from "../watchdog/core/journal.js";
 import { atomicWriteFile, liveTempFiles, removeFile } from "../watchdog/core/fsx.js";
-import { EXIT, messageOf, WkError } from "../watchdog/core/errors.js";
+import { EXIT, exitCodeFor, messageOf, WkError } from "../watchdog/core/errors.js";
+import { witness, type Witness } from "../watchdog/core/witness.js";
 import { epochSec, isoSec } from "../watchdog/core/time.js";
 import type { Heartbeat } from "../watchdog/core/schemas.js";
 import { loadStrategy } from "./load-strategy.js";
@@ -80,7 +81,32 @@ interface BeatFields {
   report?: string;
 }
 
+/**
+ * The cycle, watched from outside when witness.cycle is set: a start ping before, the
+ * exit status with a short log after. A paused cycle reports success with the reason in
+ * its log: the machine and the runner are alive, and the pause is ours to nag about.
+ */
 export async function cycleMain(ctx: EntryContext): Promise<number> {
+  const url = ctx.loaded.config.witness.cycle;
+  if (!url) return runCycle(ctx, null);
+  const w = witness(url, { budgetMs: ctx.loaded.config.witness.budgetSec * 1000, log: ctx.log });
+  await w.start();
+  let code: number;
+  try {
+    code = await runCycle(ctx, w);
+  } catch (err) {
+    await w.finish(exitCodeFor(err), `cycle failed: ${messageOf(err)}`);
+    throw err;
+  }
+  const hb = readHeartbeat(ctx.paths.heartbeat);
+  const summary = hb.kind === "present" ? JSON.stringify({ status: hb.heartbeat.status, error: hb.heartbeat.error, layer: hb.heartbeat.layer, cycle: hb.heartbeat.cycle, decisions: hb.heartbeat.decisions }) : "no heartbeat";
+  const progress = readProgress(ctx.paths.progress);
+  const body = code === EXIT.PAUSED ? `paused: ${describeCircuit(readCircuit(ctx.paths.circuit))}` : `exit ${code}: ${summary}${progress ? `\nlast progress: ${progress.note}` : ""}`;
+  await w.finish(code === EXIT.PAUSED ? 0 : code, body);
+  return code;
+}
+
+async function runCycle(ctx: EntryContext, w: Witness | null): Promise<number> {
   const { paths, log, now, loaded } = ctx;
   const cfg = loaded.config;
   // The runner never alerts, so it drops the bot token: neither the strategy nor a
@@ -286,6 +312,7 @@ export async function cycleMain(ctx: EntryContext): Promise<number> {
         reportsDir: paths.reports,
         base,
         ...(secret ? { secret } : {}),
+        ...(w && cfg.witness.cycle ? { witness: { url: cfg.witness.cycle, rid: w.rid } } : {}),
       },
       {
         onDeadline: (d) => {

@@ -18,6 +18,8 @@ export interface SentinelData {
   reportsDir: string;
   base: Record<string, unknown> & { cycle: string };
   secret?: string;
+  /** The external witness: told at once that the cycle was killed. */
+  witness?: { url: string; rid: string };
 }
 
 const data = workerData as SentinelData;
@@ -97,6 +99,14 @@ async function onDeadline(limit: string): Promise<void> {
     process.stderr.write(`watchkeeper cycle: sentinel could not write the aborted heartbeat: ${String(err)}\n`);
   }
   parentPort?.postMessage({ type: "deadline", layer, why, report });
+  if (data.witness) {
+    // Bounded: the kill waits at most a second and a half for it.
+    try {
+      await fetch(`${data.witness.url.replace(/\/+$/, "")}/fail?rid=${data.witness.rid}`, { method: "POST", body: `aborted: ${why}`.slice(0, 9000), signal: AbortSignal.timeout(1500) });
+    } catch {
+      // the witness notices the missing success anyway
+    }
+  }
   process.kill(process.pid, "SIGTERM");
   // The main thread gets this long to clean up; then nothing can stop the kill.
   setTimeout(() => process.kill(process.pid, "SIGKILL"), data.graceMs);

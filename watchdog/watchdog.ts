@@ -7,7 +7,8 @@ import { escapeHtml, tripAlert } from "./core/messages.js";
 import { appendRecords } from "./core/journal.js";
 import { atomicWriteFile } from "./core/fsx.js";
 import { epochSec, isoSec } from "./core/time.js";
-import { EXIT, messageOf } from "./core/errors.js";
+import { EXIT, exitCodeFor, messageOf } from "./core/errors.js";
+import { witness } from "./core/witness.js";
 import { decideWatchdog, REASON_TITLE } from "./decide.js";
 import { lockView, watchdogSettings } from "./settings.js";
 import { stopRunner, type StopResult } from "./kill.js";
@@ -15,7 +16,24 @@ import { alertDeps, raiseAlert } from "./alerting.js";
 import { noticeCircuitChanges } from "./core/resume.js";
 import { formatHead, type Head } from "./core/journal.js";
 
+/** The watchdog, itself watched from outside when witness.watchdog is set. */
 export async function watchdogMain(ctx: EntryContext): Promise<number> {
+  const url = ctx.loaded.config.witness.watchdog;
+  if (!url) return runWatchdog(ctx);
+  const w = witness(url, { budgetMs: ctx.loaded.config.witness.budgetSec * 1000, log: ctx.log });
+  await w.start();
+  try {
+    const code = await runWatchdog(ctx);
+    const rec = readWatchdogRecord(ctx.paths.watchdogRecord);
+    await w.finish(code, rec ? `${rec.verdict}: ${rec.detail ?? ""}` : "ran");
+    return code;
+  } catch (err) {
+    await w.finish(exitCodeFor(err), `watchdog failed: ${messageOf(err)}`);
+    throw err;
+  }
+}
+
+async function runWatchdog(ctx: EntryContext): Promise<number> {
   const { paths, log, now } = ctx;
   if (skippedOffSchedule(ctx, ctx.loaded.config.watchdog.schedule)) return EXIT.OK;
   const t0 = now();

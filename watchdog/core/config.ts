@@ -127,6 +127,14 @@ export const ConfigSchema = z
       })
       .prefault({})
       .describe("Pre-trade limits checked after every layer; a breach trips the circuit (by: risk). Unset limits are not checked."),
+    witness: z
+      .strictObject({
+        cycle: z.url({ error: "expected a Healthchecks ping URL" }).optional().describe("Healthchecks ping URL for the cycle runner (e.g. https://hc-ping.com/<uuid>): start, then success or the exit status, with a short log."),
+        watchdog: z.url({ error: "expected a Healthchecks ping URL" }).optional().describe("Healthchecks ping URL the watchdog pings on each run, so the watchdog itself is watched from outside."),
+        budgetSec: positiveSec("All pings of one run together never take longer than this.", 2),
+      })
+      .prefault({})
+      .describe("An external witness on Healthchecks: it notices when the whole machine goes dark."),
     telegram: z
       .strictObject({
         chatId: z
