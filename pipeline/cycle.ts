@@ -21,7 +21,7 @@ import { parseCron, prevRun } from "../watchdog/core/cron.js";
 import { tripCircuit } from "../watchdog/core/circuit.js";
 import { formatHead, recordEvent } from "../watchdog/core/journal.js";
 import { raiseAlert } from "../watchdog/core/outbox.js";
-import { telegramFromConfig } from "../watchdog/core/telegram.js";
+import { buildAlertDeps } from "../watchdog/core/alert-deps.js";
 import { tripAlert } from "../watchdog/core/messages.js";
 import { parseJson, readState } from "../watchdog/core/fsx.js";
 import type { CircuitState } from "../watchdog/core/state.js";
@@ -275,15 +275,7 @@ async function runCycle(ctx: EntryContext, w: Witness | null): Promise<number> {
     const head = await recordEvent(paths, now, "trip", { by: "risk", invariant: b.invariant, value: b.value, limit: b.limit, reason, from: "green", tripCycle: cycleId }, (e) => log.error({ err: String(e) }, "could not record the trip"));
     // At once, through the same outbox the watchdog uses; the token stays in this closure.
     await raiseAlert(
-      {
-        dir: paths.outbox,
-        lockPath: paths.outboxLock,
-        now,
-        log,
-        journal: paths,
-        channel: telegramFromConfig(cfg.telegram, { ...ctx.env, ...(secret ? { TELEGRAM_BOT_TOKEN: secret } : {}) }),
-        maxPerRun: cfg.alerts.maxPerRun,
-      },
+      buildAlertDeps(loaded, paths, { ...ctx.env, ...(secret ? { TELEGRAM_BOT_TOKEN: secret } : {}) }, now, log, ctx.host),
       "trip",
       tripAlert({
         host: ctx.host,

@@ -1,18 +1,10 @@
-import { raiseAlert, type AlertDeps } from "./core/outbox.js";
-import { telegramFromConfig } from "./core/telegram.js";
+import { flushAll, raiseAlert, type AlertDeps } from "./core/outbox.js";
+import { buildAlertDeps } from "./core/alert-deps.js";
 import type { EntryContext } from "./core/cli.js";
 
-/** The alert plumbing every entrypoint shares: the configured channel behind a durable outbox. */
+/** The alert plumbing every entrypoint shares: the configured channels behind durable outboxes. */
 export function alertDeps(ctx: EntryContext): AlertDeps {
-  return {
-    dir: ctx.paths.outbox,
-    lockPath: ctx.paths.outboxLock,
-    now: ctx.now,
-    log: ctx.log,
-    channel: telegramFromConfig(ctx.loaded.config.telegram, ctx.env),
-    maxPerRun: ctx.loaded.config.alerts.maxPerRun,
-    journal: ctx.paths,
-  };
+  return buildAlertDeps(ctx.loaded, ctx.paths, ctx.env, ctx.now, ctx.log, ctx.host);
 }
 
-export { raiseAlert };
+export { flushAll, raiseAlert };

@@ -1,7 +1,6 @@
 import { skippedOffSchedule } from "./core/cli.js";
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readWatchdogRecord, describeCircuit } from "./core/state.js";
-import { flushOutbox } from "./core/outbox.js";
 import { escapeHtml, fitTelegram, reminderText } from "./core/messages.js";
 import { EXIT, messageOf } from "./core/errors.js";
 import { atomicWriteFile } from "./core/fsx.js";
@@ -9,7 +8,7 @@ import { epochSec, isoSec } from "./core/time.js";
 import { join } from "node:path";
 import { watchdogLiveness } from "./decide.js";
 import { watchdogSettings } from "./settings.js";
-import { alertDeps, raiseAlert } from "./alerting.js";
+import { alertDeps, flushAll, raiseAlert } from "./alerting.js";
 import { formatHead, recordEvent } from "./core/journal.js";
 
 export async function remindMain(ctx: EntryContext): Promise<number> {
@@ -33,7 +32,7 @@ export async function remindMain(ctx: EntryContext): Promise<number> {
       return EXIT.OK;
     }
     ctx.log.info(`circuit ${describeCircuit(circuit)}: nothing to remind`);
-    await flushOutbox(deps, deps.channel, deps.maxPerRun);
+    await flushAll(deps);
     return EXIT.OK;
   }
   ctx.log.warn(`circuit is ${describeCircuit(circuit)}: sending a reminder`);

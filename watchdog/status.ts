@@ -1,7 +1,8 @@
 import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readHeartbeat, describeCircuit, type CircuitState, type HeartbeatState } from "./core/state.js";
-import { pendingFiles } from "./core/outbox.js";
+import { pendingAll } from "./core/outbox.js";
+import { alertDeps } from "./alerting.js";
 import { resumeCommand } from "./core/messages.js";
 import { humanDuration, isoSec } from "./core/time.js";
 import { errno } from "./core/errors.js";
@@ -144,10 +145,11 @@ export async function statusMain(ctx: EntryContext): Promise<number> {
     ),
     circuit,
     heartbeat,
-    pendingAlerts: pendingFiles(paths.outbox).length,
+    pendingAlerts: pendingAll(alertDeps(ctx)),
     lastDecisions: tailRecords(paths.decisions, 5),
     circuitPath: paths.circuit,
-    alertsNotReady: channel.notReady,
+    // With another channel configured, Telegram being unset is a choice, not a gap.
+    alertsNotReady: channel.notReady && !(loaded.config.alerts.command && channel.notReady.startsWith("Telegram is not set up")) ? channel.notReady : null,
     watchdog: watchdogLiveness(record, settings, t),
     nowMs: t,
   });

@@ -2,7 +2,6 @@ import { skippedOffSchedule } from "./core/cli.js";
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readHeartbeat, readProgress, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { tripCircuit } from "./core/circuit.js";
-import { flushOutbox } from "./core/outbox.js";
 import { escapeHtml, tripAlert } from "./core/messages.js";
 import { appendRecords } from "./core/journal.js";
 import { atomicWriteFile } from "./core/fsx.js";
@@ -12,7 +11,7 @@ import { witness } from "./core/witness.js";
 import { decideWatchdog, REASON_TITLE } from "./decide.js";
 import { lockView, watchdogSettings } from "./settings.js";
 import { stopRunner, type StopResult } from "./kill.js";
-import { alertDeps, raiseAlert } from "./alerting.js";
+import { alertDeps, flushAll, raiseAlert } from "./alerting.js";
 import { noticeCircuitChanges } from "./core/resume.js";
 import { formatHead, type Head } from "./core/journal.js";
 
@@ -64,7 +63,7 @@ async function runWatchdog(ctx: EntryContext): Promise<number> {
 
   if (v.healthy) {
     log.info({ verdict: "healthy", circuit: describeCircuit(circuit) }, v.note);
-    await flushOutbox(deps, deps.channel, deps.maxPerRun);
+    await flushAll(deps);
     return EXIT.OK;
   }
   (plan.action === "trip" || plan.kill ? log.error.bind(log) : log.warn.bind(log))(
@@ -145,7 +144,7 @@ async function runWatchdog(ctx: EntryContext): Promise<number> {
     );
     return EXIT.OK;
   }
-  await flushOutbox(deps, deps.channel, deps.maxPerRun);
+  await flushAll(deps);
   return EXIT.OK;
 }
 

@@ -164,6 +164,11 @@ export const ConfigSchema = z
           .min(1, { error: "expected a whole number >= 1" })
           .default(20)
           .describe("At most this many queued alerts are sent per run; the rest wait for the next run, oldest first."),
+        command: z
+          .union([z.string().min(1), z.array(z.string().min(1)).min(1)], { error: "expected a command line (string) or [program, ...args]" })
+          .optional()
+          .describe("Another channel: a program run for every alert, with the message on standard input and WATCHKEEPER_ALERT_KIND, _ID, _CREATED_AT, _TEXT, _HTML and WATCHKEEPER_HOST in its environment; exit 0 means delivered. It has its own outbox (data/outbox-command/)."),
+        commandTimeoutSec: positiveSec("The alert command is killed and retried later if it runs longer than this.", 10),
       })
       .prefault({})
       .describe("The alert outbox."),

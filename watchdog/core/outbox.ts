@@ -107,7 +107,7 @@ export async function flushOutbox(deps: OutboxDeps, channel: Channel, maxPerRun:
       }
       const item = parsed.data;
       try {
-        await channel.send(item.text);
+        await channel.send(item.text, { kind: item.kind, id: item.id, createdAt: item.createdAt });
         removeFile(path);
         fsyncDir(deps.dir);
         sent++;
@@ -137,28 +137,55 @@ export async function flushOutbox(deps: OutboxDeps, channel: Channel, maxPerRun:
   return { sent, failed, pending: pendingFiles(deps.dir).length, lastError };
 }
 
+/** A channel beside the primary one, with its own outbox so a dead channel holds back no other. */
+export interface ExtraChannel {
+  channel: Channel;
+  dir: string;
+  lockPath: string;
+}
+
 export interface AlertDeps extends OutboxDeps {
   channel: Channel;
   maxPerRun: number;
+  extra?: ExtraChannel[];
   /** Where the console channel prints; stdout by default. */
   print?: (line: string) => void;
 }
 
+function outboxes(deps: AlertDeps): ExtraChannel[] {
+  const primaryUnset = deps.channel.notReady !== null && deps.channel.notReady.startsWith("Telegram is not set up");
+  return [...(primaryUnset ? [] : [{ channel: deps.channel, dir: deps.dir, lockPath: deps.lockPath }]), ...(deps.extra ?? [])];
+}
+
+/** Retries every channel's outbox, each on its own. */
+export async function flushAll(deps: AlertDeps): Promise<FlushResult[]> {
+  const out: FlushResult[] = [];
+  for (const o of outboxes(deps)) out.push(await flushOutbox({ ...deps, dir: o.dir, lockPath: o.lockPath }, o.channel, deps.maxPerRun));
+  return out;
+}
+
+export function pendingAll(deps: AlertDeps): number {
+  return [deps.dir, ...(deps.extra ?? []).map((e) => e.dir)].reduce((a, d) => a + pendingFiles(d).length, 0);
+}
+
 /**
- * Every alert goes through here: with a channel set up it is queued durably first,
- * then the whole outbox is flushed. Without one, it is logged at ERROR and printed.
+ * Every alert goes through here: for each configured channel it is queued durably in
+ * that channel's outbox first, then every outbox is flushed. With no channel set up
+ * at all, it is logged at ERROR and printed.
  */
-export async function raiseAlert(deps: AlertDeps, kind: string, html: string): Promise<FlushResult & { queued: boolean }> {
+export async function raiseAlert(deps: AlertDeps, kind: string, html: string): Promise<{ queued: boolean; results: FlushResult[] }> {
   const text = htmlToText(html);
-  if (deps.channel.notReady && deps.channel.notReady.startsWith("Telegram is not set up")) {
+  const targets = outboxes(deps);
+  if (targets.length === 0) {
     deps.log.error({ alert: kind }, `ALERT (${deps.channel.notReady}; printing it instead):\n${text}`);
     (deps.print ?? ((l: string) => process.stdout.write(l + "\n")))(`ALERT [${kind}] (Telegram is not set up)\n${text}`);
     await audit(deps, "alert-printed", { alert: kind, channel: "console", why: deps.channel.notReady });
-    return { sent: 0, failed: 0, pending: pendingFiles(deps.dir).length, lastError: null, queued: false };
+    return { queued: false, results: [] };
   }
-  const item = enqueue(deps, kind, html);
-  await audit(deps, "alert-queued", { outboxId: item.id, alert: kind, channel: deps.channel.name });
-  deps.log.error({ alert: kind, outboxId: item.id }, `ALERT queued for ${deps.channel.name}:\n${text}`);
-  const r = await flushOutbox(deps, deps.channel, deps.maxPerRun);
-  return { ...r, queued: true };
+  for (const t of targets) {
+    const item = enqueue({ ...deps, dir: t.dir }, kind, html);
+    await audit(deps, "alert-queued", { outboxId: item.id, alert: kind, channel: t.channel.name });
+    deps.log.error({ alert: kind, outboxId: item.id, channel: t.channel.name }, `ALERT queued for ${t.channel.name}:\n${text}`);
+  }
+  return { queued: true, results: await flushAll(deps) };
 }

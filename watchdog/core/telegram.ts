@@ -1,11 +1,18 @@
 import { WkError, messageOf } from "./errors.js";
 import { redact } from "./log.js";
 
+/** What an outbox item knows about itself; channels that pass fields on use it. */
+export interface AlertMeta {
+  kind: string;
+  id: string;
+  createdAt: number;
+}
+
 export interface Channel {
   readonly name: string;
   /** Why the channel cannot send, or null when it can. */
   readonly notReady: string | null;
-  send(html: string): Promise<void>;
+  send(html: string, meta?: AlertMeta): Promise<void>;
 }
 
 export class DeliveryError extends WkError {
