@@ -96,6 +96,19 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, WATCHKEEPER_LOG: "json", WATCHKEEPER_LOG_LEVEL: "silent" };
   const st: CrashStats = { kills: 0, cycleKills: 0, watchdogKills: 0, completedAnyway: 0, failures: [], acked: 0, lost: 0, duplicated: 0, tornSealed: 0, locksRecovered: 0, verified: false };
   try {
+    // Calibrate: how long one whole cycle and one watchdog run take on this machine, now.
+    // Kill moments are spread over that span, so a slow (loaded) machine still gets kills
+    // in every phase: start-up, holding the lock, mid-append, writing the heartbeat.
+    const timeRun = async (script: string) => {
+      const t0 = Date.now();
+      await new Promise((r) => spawn(process.execPath, [join(ROOT, script), "--config", config], { env, stdio: "ignore" }).on("exit", r));
+      return Date.now() - t0;
+    };
+    await timeRun("dist/pipeline/cycle.js"); // warm the page cache first
+    await new Promise((r) => setTimeout(r, 1000));
+    const cycleSpan = await timeRun("dist/pipeline/cycle.js");
+    const wdSpan = await timeRun("dist/watchdog/watchdog.js");
+    if (existsSync(join(dir, "data", "circuit.json"))) writeFileSync(join(dir, "data", "circuit.json"), '{"paused": false}\n');
     for (let i = 0; i < kills; i++) {
       const watchdog = i % 5 === 4;
       if (watchdog) {
@@ -103,7 +116,7 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
         writeFileSync(join(dir, "data", "heartbeat.json"), JSON.stringify({ at: Math.floor(Date.now() / 1000) - 86400, status: "ok" }));
       }
       // Make each cycle a new slot sometimes, a re-run of the same slot other times.
-      const killed = await runAndKill([join(ROOT, watchdog ? "dist/watchdog/watchdog.js" : "dist/pipeline/cycle.js"), "--config", config], env, Math.floor(rnd() * (watchdog ? 200 : 320)));
+      const killed = await runAndKill([join(ROOT, watchdog ? "dist/watchdog/watchdog.js" : "dist/pipeline/cycle.js"), "--config", config], env, Math.floor((watchdog ? wdSpan : cycleSpan) * (rnd() < 0.5 ? rnd() * 0.9 : 0.55 + rnd() * 0.4)) /* half in the working phase, after start-up */);
       if (killed) {
         st.kills++;
         if (watchdog) st.watchdogKills++;
