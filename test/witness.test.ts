@@ -70,3 +70,43 @@ describe("external witness on Healthchecks", () => {
     expect(r.stderr).toContain("witness");
   });
 });
+
+describe("witness sync", () => {
+  it("creates both checks with the config's cron, zone and a grace from the limits; a second run changes nothing", async () => {
+    const { FakeHealthchecksApi } = await import("./helpers/fake-healthchecks.js");
+    const api = await new FakeHealthchecksApi().listen();
+    try {
+      const { wk } = await import("./helpers/run.js");
+      const sb = sandbox({ timezone: "America/New_York", cycle: { schedule: "*/5 9-15 * * 1-5", timeoutSec: 240 }, watchdog: { schedule: "*/15 * * * *" }, witness: { apiUrl: api.url } });
+      const first = await wk(sb, ["witness", "sync"], { HEALTHCHECKS_API_KEY: "good-key" });
+      expect(first.code, first.stderr).toBe(0);
+      expect(api.writes).toHaveLength(2);
+      const cycle = api.checks.find((c) => String(c.name).startsWith("watchkeeper-cycle@"))!;
+      expect(cycle).toMatchObject({ schedule: "*/5 9-15 * * 1-5", tz: "America/New_York", grace: 300 });
+      expect(api.writes[0]!.body.unique).toEqual(["name"]);
+      expect(first.stdout).toMatch(/created\s+watchkeeper-cycle@/);
+      expect(first.stdout).toContain('"witness": {"cycle":"http://127.0.0.1');
+      const second = await wk(sb, ["witness", "sync"], { HEALTHCHECKS_API_KEY: "good-key" });
+      expect(second.code).toBe(0);
+      expect(api.writes).toHaveLength(2); // nothing written
+      expect(second.stdout.match(/^unchanged/gm)).toHaveLength(2);
+      // The local schedule changes: the remote one follows.
+      const { writeFileSync, readFileSync } = await import("node:fs");
+      const cfg = JSON.parse(readFileSync(sb.config, "utf8"));
+      cfg.cycle.schedule = "*/10 9-15 * * 1-5";
+      writeFileSync(sb.config, JSON.stringify(cfg));
+      await wk(sb, ["witness", "sync"], { HEALTHCHECKS_API_KEY: "good-key" });
+      expect(api.writes).toHaveLength(3);
+      expect(api.checks.find((c) => String(c.name).startsWith("watchkeeper-cycle@"))!.schedule).toBe("*/10 9-15 * * 1-5");
+      expect(api.checks).toHaveLength(2);
+      const bad = await wk(sb, ["witness", "sync"], { HEALTHCHECKS_API_KEY: "wrong" });
+      expect(bad.code).toBe(78);
+      expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+      const none = await wk(sb, ["witness", "sync"]);
+      expect(none.code).toBe(78);
+      expect(none.stderr).toContain("HEALTHCHECKS_API_KEY");
+    } finally {
+      await api.close();
+    }
+  });
+});

@@ -46,3 +46,44 @@ export class FakeHealthchecks {
     await new Promise<void>((r) => this.server.close(() => r()));
   }
 }
+
+/** The management API endpoints `witness sync` uses: GET and POST /api/v3/checks/ (upsert by name). */
+export class FakeHealthchecksApi {
+  readonly checks: Record<string, unknown>[] = [];
+  readonly writes: { method: string; body: Record<string, unknown> }[] = [];
+  private server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (c: Buffer) => chunks.push(c));
+    req.on("end", () => {
+      const json = (status: number, v: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(v));
+      if (req.headers["x-api-key"] !== "good-key") return json(401, { error: "wrong api key" });
+      if (req.url !== "/api/v3/checks/") return json(404, { error: "not found" });
+      if (req.method === "GET") return json(200, { checks: this.checks });
+      const body = JSON.parse(Buffer.concat(chunks).toString("utf8")) as Record<string, unknown>;
+      this.writes.push({ method: req.method ?? "", body });
+      const i = this.checks.findIndex((c) => c.name === body.name);
+      const { unique: _u, ...fields } = body;
+      void _u;
+      if (i >= 0) {
+        this.checks[i] = { ...this.checks[i], ...fields };
+        return json(200, this.checks[i]);
+      }
+      const c = { ...fields, ping_url: `http://127.0.0.1:${this.port}/ping/${this.checks.length + 1}` };
+      this.checks.push(c);
+      return json(201, c);
+    });
+  });
+  port = 0;
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+  async listen(): Promise<this> {
+    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
+    this.port = (this.server.address() as AddressInfo).port;
+    return this;
+  }
+  async close(): Promise<void> {
+    this.server.closeAllConnections();
+    await new Promise<void>((r) => this.server.close(() => r()));
+  }
+}

@@ -132,6 +132,10 @@ export const ConfigSchema = z
         cycle: z.url({ error: "expected a Healthchecks ping URL" }).optional().describe("Healthchecks ping URL for the cycle runner (e.g. https://hc-ping.com/<uuid>): start, then success or the exit status, with a short log."),
         watchdog: z.url({ error: "expected a Healthchecks ping URL" }).optional().describe("Healthchecks ping URL the watchdog pings on each run, so the watchdog itself is watched from outside."),
         budgetSec: positiveSec("All pings of one run together never take longer than this.", 2),
+        apiUrl: z
+          .url({ error: "expected an http(s) URL" })
+          .default("https://healthchecks.io")
+          .describe("Healthchecks instance for `watchkeeper witness sync` (the management API key comes from HEALTHCHECKS_API_KEY)."),
       })
       .prefault({})
       .describe("An external witness on Healthchecks: it notices when the whole machine goes dark."),
