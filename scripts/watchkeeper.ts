@@ -15,6 +15,7 @@ const COMMANDS: Record<string, { help: string; load: () => Promise<Main> }> = {
   trip: { help: 'pause by hand: trip --reason "TEXT"', load: async () => (await import("../watchdog/trip.js")).tripMain },
   alert: { help: "alert --test: send a test message and say whether it arrived", load: async () => (await import("../watchdog/alert-test.js")).alertTestMain },
   audit: { help: "audit verify [--expect-head SEQ:HASH] | audit report --out FILE.html: check and show the decision log", load: async () => (await import("./audit/command.js")).auditMain },
+  bot: { help: "long-poll Telegram: /status and /pause <reason> from bot.allowChatIds (never resumes)", load: async () => (await import("./bot.js")).botMain },
   witness: { help: "witness sync [--dry-run]: create or update the Healthchecks checks from the config (HEALTHCHECKS_API_KEY)", load: async () => (await import("./witness-sync.js")).witnessSyncMain },
   install: { help: "install systemd|launchd [--user|--system] [--out DIR] [--load]: render the three jobs from the config", load: async () => (await import("./install/command.js")).installMain },
   uninstall: { help: "uninstall systemd|launchd [--dry-run]: stop and remove the jobs", load: async () => (await import("./install/command.js")).uninstallMain },

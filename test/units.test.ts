@@ -282,3 +282,27 @@ describe("install, examples and doctor", () => {
     expect(loose.stderr).toContain("chmod 600");
   });
 });
+
+describe("the bot's jobs", () => {
+  it("with bot.allowChatIds, install adds a Restart=on-failure service and a KeepAlive agent that validate", () => {
+    const c = ctx({}, { bot: { allowChatIds: [1] } });
+    const unit = renderSystemd(c).files.find((f) => f.name === "watchkeeper-bot.service")!.content;
+    for (const line of ["Type=simple", "Restart=on-failure", "WantedBy=multi-user.target"]) expect(unit).toContain(line);
+    expect(systemdWords(/^ExecStart=(.*)$/m.exec(unit)![1]!).slice(-3)).toEqual(["bot", "--config", c.configPath]);
+    const p = plist.parse(renderLaunchd(c).files.find((f) => f.name === "com.watchkeeper.bot.plist")!.content) as Record<string, unknown>;
+    expect(p).toMatchObject({ KeepAlive: true, RunAtLoad: true, Label: "com.watchkeeper.bot" });
+    expect(renderSystemd(ctx()).files.some((f) => f.name.includes("bot"))).toBe(false);
+    if (analyze.ok) {
+      const out = mkdtempSync(join(tmpdir(), "wk-bot-"));
+      writeFileSync(join(out, "watchkeeper-bot.service"), unit);
+      const v = spawnSync("systemd-analyze", ["verify", "./watchkeeper-bot.service"], { cwd: out, encoding: "utf8" });
+      expect(v.stderr).toBe("");
+      expect(v.status).toBe(0);
+    }
+    if (xmllint.ok) {
+      const out = mkdtempSync(join(tmpdir(), "wk-bot-"));
+      writeFileSync(join(out, "bot.plist"), renderLaunchd(c).files.find((f) => f.name === "com.watchkeeper.bot.plist")!.content);
+      expect(spawnSync("xmllint", ["--noout", "--nonet", "--dtdvalid", DTD, join(out, "bot.plist")]).status).toBe(0);
+    }
+  });
+});

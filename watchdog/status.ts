@@ -2,6 +2,7 @@ import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readHeartbeat, describeCircuit, type CircuitState, type HeartbeatState } from "./core/state.js";
 import { pendingAll } from "./core/outbox.js";
+import { telegramFromConfig } from "./core/telegram.js";
 import { alertDeps } from "./alerting.js";
 import { resumeCommand } from "./core/messages.js";
 import { humanDuration, isoSec } from "./core/time.js";
@@ -128,16 +129,16 @@ export function renderStatus(s: StatusSummary, nowMs: number): string {
   return lines.join("\n");
 }
 
-export async function statusMain(ctx: EntryContext): Promise<number> {
+/** The summary from the files as they are now. */
+export function currentStatus(ctx: EntryContext): StatusSummary {
   const { paths, loaded, now } = ctx;
-  const { telegramFromConfig } = await import("./core/telegram.js");
   const channel = telegramFromConfig(loaded.config.telegram, ctx.env);
   const t = now();
   const circuit = readCircuit(paths.circuit);
   const heartbeat = readHeartbeat(paths.heartbeat);
   const settings = watchdogSettings(loaded.config);
   const record = readWatchdogRecord(paths.watchdogRecord);
-  const s = summarize({
+  return summarize({
     judgement: judge(
       { heartbeat, circuit, progress: readProgress(paths.progress), lock: lockView(paths.cycleLock, t), previous: record, detectSleep: false },
       settings,
@@ -153,7 +154,16 @@ export async function statusMain(ctx: EntryContext): Promise<number> {
     watchdog: watchdogLiveness(record, settings, t),
     nowMs: t,
   });
-  process.stdout.write((ctx.args.includes("--json") ? JSON.stringify(s, null, 2) : renderStatus(s, now())) + "\n");
+}
+
+/** The same text `watchkeeper status` prints (the bot's /status). */
+export function statusText(ctx: EntryContext): string {
+  return renderStatus(currentStatus(ctx), ctx.now());
+}
+
+export async function statusMain(ctx: EntryContext): Promise<number> {
+  const s = currentStatus(ctx);
+  process.stdout.write((ctx.args.includes("--json") ? JSON.stringify(s, null, 2) : renderStatus(s, ctx.now())) + "\n");
   return s.code;
 }
 

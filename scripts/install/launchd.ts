@@ -67,6 +67,27 @@ export function renderLaunchd(ctx: InstallContext): Rendered {
       }),
     });
   }
+  if (ctx.config.bot.allowChatIds.length > 0) {
+    const label = `com.${ctx.prefix}.bot`;
+    labels.push(label);
+    const log = `${ctx.logDir}/bot.log`;
+    logs.push(log);
+    files.push({
+      name: `${label}.plist`,
+      content: plist({
+        Label: label,
+        ProgramArguments: [ctx.nodePath, `${ctx.projectDir}/dist/scripts/watchkeeper.js`, "bot", "--config", ctx.configPath],
+        WorkingDirectory: ctx.projectDir,
+        EnvironmentVariables: { PATH: path, WATCHKEEPER_CONFIG: ctx.configPath, WATCHKEEPER_ENV_FILE: ctx.envFile, WATCHKEEPER_LOG: "json" },
+        StandardOutPath: log,
+        StandardErrorPath: log,
+        // Long-running and optional: launchd restarts it if it dies, at most every 30 s.
+        RunAtLoad: true,
+        KeepAlive: true,
+        ThrottleInterval: 30,
+      }),
+    });
+  }
   files.push({
     name: `newsyslog-${ctx.prefix}.conf`,
     content: [

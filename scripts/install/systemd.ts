@@ -112,9 +112,20 @@ export function renderSystemd(ctx: InstallContext): Rendered {
   });
 
   const user = ctx.scope === "user";
+  const bot = ctx.config.bot.allowChatIds.length > 0;
+  if (bot)
+    // Long-running and optional: restarted if it dies, and nothing else depends on it.
+    files.push({
+      name: `${p}-bot.service`,
+      content:
+        service([ctx.nodePath, `${ctx.projectDir}/dist/scripts/watchkeeper.js`, "bot", "--config", ctx.configPath], 0, false, "watchkeeper Telegram bot (pause from the phone)")
+          .replace("Type=oneshot", "Type=simple")
+          .replace(/^TimeoutStartSec=0\n/m, "")
+          .replace(/^SuccessExitStatus=2\n/m, "Restart=on-failure\nRestartSec=10\n") + `\n[Install]\nWantedBy=${user ? "default.target" : "multi-user.target"}\n`,
+    });
   const sc = user ? "systemctl --user" : "sudo systemctl";
   const installDir = user ? "~/.config/systemd/user" : "/etc/systemd/system";
-  const timers = jobs(ctx).map((j) => `${p}-${j.id}.timer`);
+  const timers = [...jobs(ctx).map((j) => `${p}-${j.id}.timer`), ...(bot ? [`${p}-bot.service`] : [])];
   notes.push(`schedules (${ctx.config.timezone}): ${jobs(ctx).map((j) => `${j.id} "${j.schedule}"`).join(", ")}`);
   return {
     files,

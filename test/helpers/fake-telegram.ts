@@ -28,6 +28,17 @@ export class FakeTelegram {
   private server: Server;
   private hanging: ServerResponse[] = [];
   private nextId = 1;
+  /** getUpdates: what the bot will be told, and the long polls waiting for it. */
+  readonly updates: { update_id: number; message: Record<string, unknown> }[] = [];
+  private waiting: (() => boolean)[] = [];
+  polls = 0;
+
+  /** A user sends the bot a message. */
+  say(chatId: number, text: string, username = "someone"): void {
+    const id = this.updates.length + 1;
+    this.updates.push({ update_id: id, message: { message_id: id, date: Math.floor(Date.now() / 1000), chat: { id: chatId, type: "private" }, from: { id: chatId, is_bot: false, first_name: username, username }, text } });
+    this.waiting = this.waiting.filter((w) => !w());
+  }
   port = 0;
 
   constructor() {
@@ -64,6 +75,31 @@ export class FakeTelegram {
       ? (JSON.parse(body) as Record<string, string>)
       : Object.fromEntries(new URLSearchParams(body));
     const msg: SentMessage = { token: decodeURIComponent(m[1]!), method: m[2]!, params };
+    if (msg.method === "getUpdates") {
+      this.polls++;
+      const offset = Number(params.offset ?? 0);
+      const answer = () => {
+        const ready = this.updates.filter((u) => u.update_id >= offset);
+        if (ready.length === 0) return false;
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, result: ready }));
+        return true;
+      };
+      if (answer()) return;
+      const waitMs = Math.min(Number(params.timeout ?? 0) * 1000, 30_000);
+      const t = setTimeout(() => {
+        this.waiting = this.waiting.filter((w) => w !== tryNow);
+        res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ ok: true, result: [] }));
+      }, waitMs);
+      const tryNow = () => {
+        if (answer()) {
+          clearTimeout(t);
+          return true;
+        }
+        return false;
+      };
+      this.waiting.push(tryNow);
+      return;
+    }
     this.received.push(msg);
     const b = this.queue.shift() ?? this.fallback;
     const json = (status: number, obj: unknown) => res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(obj));

@@ -139,6 +139,16 @@ export const ConfigSchema = z
       })
       .prefault({})
       .describe("An external witness on Healthchecks: it notices when the whole machine goes dark."),
+    bot: z
+      .strictObject({
+        allowChatIds: z
+          .array(z.union([z.string().min(1), z.number().int()]).transform(String))
+          .default([])
+          .describe("Chats that may use `watchkeeper bot` (/status, /pause). Everyone else is ignored and logged. Empty: the bot refuses to start."),
+        pollTimeoutSec: positiveSec("Long-polling wait of one getUpdates call.", 30),
+      })
+      .prefault({})
+      .describe("The optional Telegram bot: status and pause from the phone; it never resumes."),
     telegram: z
       .strictObject({
         chatId: z
