@@ -9,9 +9,11 @@ import { FakeTelegram } from "./helpers/fake-telegram.js";
 import { canMount, mountTmpfs, remountReadOnly } from "./helpers/tmpfs.js";
 
 const SIZE = Number(process.env.WK_RELIABILITY_SIZE ?? 1);
+/** These run for real, many times: their time grows with the size. */
+const LONG = { timeout: 120_000 * SIZE };
 
 describe("hostile input (fast-check)", () => {
-  it("every reader holds its promise on arbitrary input", async () => {
+  it("every reader holds its promise on arbitrary input", LONG, async () => {
     const results = await hostileProperties(300 * SIZE);
     for (const r of results) expect(r, `${r.name}: ${r.counterexample}`).toMatchObject({ failed: false });
     expect(results.length).toBeGreaterThanOrEqual(8);
@@ -19,7 +21,7 @@ describe("hostile input (fast-check)", () => {
 });
 
 describe("crash consistency", () => {
-  it("cycles and watchdog runs SIGKILLed at random moments: no partial file, nothing lost or doubled, the chain verifies, the next cycle runs", async () => {
+  it("cycles and watchdog runs SIGKILLed at random moments: no partial file, nothing lost or doubled, the chain verifies, the next cycle runs", LONG, async () => {
     const r = await crashHarness(40 * SIZE, 11);
     expect(r.failures).toEqual([]);
     expect(r.kills).toBeGreaterThanOrEqual(20 * SIZE);
@@ -33,13 +35,13 @@ describe("crash consistency", () => {
 });
 
 describe("races", () => {
-  it("a person pausing by hand while the watchdog trips: the person's pause is never overwritten, no pause is lost", async () => {
+  it("a person pausing by hand while the watchdog trips: the person's pause is never overwritten, no pause is lost", LONG, async () => {
     const r = await personVsWatchdog(15 * SIZE);
     expect(r.failures).toEqual([]);
     expect(r.cases).toBe(15 * SIZE);
   });
 
-  it("two watchdogs at once: one trip, one trip record, one alert", async () => {
+  it("two watchdogs at once: one trip, one trip record, one alert", LONG, async () => {
     const r = await twoWatchdogs(5 * SIZE);
     expect(r.failures).toEqual([]);
   });
