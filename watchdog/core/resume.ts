@@ -22,10 +22,26 @@ function ownerOf(path: string): string {
 
 const OUR_WRITERS = /^(watchdog|risk|manual:|telegram:)/;
 
+interface Seen {
+  paused?: boolean;
+  reason?: string;
+  mtimeMs?: number | null;
+}
+
+function readSeen(seenPath: string): Seen | null {
+  const read = readState(seenPath);
+  const seen = read.kind === "text" ? parseJson(read.text) : null;
+  return seen?.ok ? (seen.value as Seen) : null;
+}
+
+const unchanged = (before: Seen | null, c: CircuitState) => before !== null && before.paused === (c.state === "paused") && before.mtimeMs === c.mtimeMs;
+
 /**
  * Notices what people do to the circuit file, for the audit trail: a resume (paused
  * before, green now) and a pause made by editing the file. Software never clears a
  * pause, so a resume is always a person: the file's owner and time are recorded.
+ * `circuit` is what the caller just read; when it matches what was seen last (nearly
+ * every run) nothing is locked or written.
  */
 export async function noticeCircuitChanges(
   paths: { circuit: string; circuitLock: string; decisions: string; decisionsLock: string },
@@ -33,7 +49,10 @@ export async function noticeCircuitChanges(
   now: () => number,
   log: Logger,
 ): Promise<void> {
-  // Two observers at once (a cycle and the watchdog) must not both record one resume.
+  const seenPath = join(dirname(paths.circuit), "circuit-seen.json");
+  if (unchanged(readSeen(seenPath), circuit)) return;
+  // Two observers at once (a cycle and the watchdog) must not both record one resume:
+  // under the lock, read both files again and decide on those.
   let lock;
   try {
     lock = await acquireLock(paths.circuitLock, { purpose: "notice", now, waitMs: 5_000 });
@@ -41,26 +60,23 @@ export async function noticeCircuitChanges(
     return;
   }
   try {
-    await notice(paths, readCircuit(paths.circuit), now, log);
+    await notice(paths, seenPath, readCircuit(paths.circuit), now, log);
   } finally {
     lock.release();
   }
-  void circuit;
 }
 
 async function notice(
   paths: { circuit: string; decisions: string; decisionsLock: string },
+  seenPath: string,
   circuit: CircuitState,
   now: () => number,
   log: Logger,
 ): Promise<void> {
-  const seenPath = join(dirname(paths.circuit), "circuit-seen.json");
-  const read = readState(seenPath);
-  const seen = read.kind === "text" ? parseJson(read.text) : null;
-  const before = seen?.ok ? (seen.value as { paused?: boolean; reason?: string; mtimeMs?: number | null }) : null;
+  const before = readSeen(seenPath);
   const paused = circuit.state === "paused";
   const mtimeMs = circuit.mtimeMs;
-  if (before && before.paused === paused && before.mtimeMs === mtimeMs) return;
+  if (unchanged(before, circuit)) return;
   const onError = (err: unknown) => log.error({ err: String(err) }, "could not record a circuit change in the decision log");
   if (before?.paused && !paused) {
     const by = circuit.mtimeMs !== null ? ownerOf(paths.circuit) : "unknown (the file was removed)";
