@@ -1,33 +1,29 @@
-import { skippedOffSchedule } from "../watchdog/core/cli.js";
 import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { redact } from "../watchdog/core/log.js";
 import { join } from "node:path";
-import { isMain, runEntry, version, type EntryContext } from "../watchdog/core/cli.js";
-import { readCircuit, readHeartbeat, readProgress, describeCircuit } from "../watchdog/core/state.js";
+import { isMain, runEntry, skippedOffSchedule, version, type EntryContext } from "../watchdog/core/cli.js";
+import { readCircuit, readHeartbeat, readProgress, describeCircuit, type CircuitState } from "../watchdog/core/state.js";
 import { acquireLock, type Lock } from "../watchdog/core/lock.js";
-import { appendRecords } from "../watchdog/core/journal.js";
-import { atomicWriteFile, liveTempFiles, removeFile } from "../watchdog/core/fsx.js";
-import { EXIT, exitCodeFor, messageOf, WkError } from "../watchdog/core/errors.js";
-import { witness, type Witness } from "../watchdog/core/witness.js";
+import { appendRecords, formatHead, recordEvent } from "../watchdog/core/journal.js";
+import { atomicWriteFile, liveTempFiles, parseJson, readState, removeFile } from "../watchdog/core/fsx.js";
+import { EXIT, messageOf, WkError } from "../watchdog/core/errors.js";
+import { redact } from "../watchdog/core/log.js";
+import { withWitness } from "../watchdog/core/witness.js";
 import { epochSec, isoSec } from "../watchdog/core/time.js";
 import type { Heartbeat } from "../watchdog/core/schemas.js";
+import { parseCron, prevRun } from "../watchdog/core/cron.js";
+import { tripCircuit } from "../watchdog/core/circuit.js";
+import { raiseAlert } from "../watchdog/core/outbox.js";
+import { buildAlertDeps } from "../watchdog/core/alert-deps.js";
+import { tripAlert } from "../watchdog/core/messages.js";
+import { noticeCircuitChanges } from "../watchdog/core/resume.js";
 import { loadStrategy } from "./load-strategy.js";
 import { startSentinel, type DeadlineInfo, type Sentinel } from "./sentinel.js";
 import type { CycleContext, Decision, DecideResult, Invariant, Metrics } from "./strategy.js";
 import { checkInvariants, decisionKey, increasesRisk, orderOf, type Breach } from "./risk.js";
 import { RiskBook } from "./risk-book.js";
-import { parseCron, prevRun } from "../watchdog/core/cron.js";
-import { tripCircuit } from "../watchdog/core/circuit.js";
-import { formatHead, recordEvent } from "../watchdog/core/journal.js";
-import { raiseAlert } from "../watchdog/core/outbox.js";
-import { buildAlertDeps } from "../watchdog/core/alert-deps.js";
-import { tripAlert } from "../watchdog/core/messages.js";
-import { parseJson, readState } from "../watchdog/core/fsx.js";
-import type { CircuitState } from "../watchdog/core/state.js";
 import { dataProgress } from "./productivity.js";
 import { ProgressWriter } from "./progress.js";
-import { noticeCircuitChanges } from "../watchdog/core/resume.js";
 
 /** A report lists the environment; make sure no secret survives in it. */
 function scrubReport(file: string, secret: string | undefined): void {
@@ -86,31 +82,22 @@ interface BeatFields {
  * exit status with a short log after. A paused cycle reports success with the reason in
  * its log: the machine and the runner are alive, and the pause is ours to nag about.
  */
-export async function cycleMain(ctx: EntryContext): Promise<number> {
-  const url = ctx.loaded.config.witness.cycle;
-  if (!url) return runCycle(ctx, null);
-  const w = witness(url, { budgetMs: ctx.loaded.config.witness.budgetSec * 1000, log: ctx.log });
-  await w.start();
-  let code: number;
-  try {
-    code = await runCycle(ctx, w);
-  } catch (err) {
-    await w.finish(exitCodeFor(err), `cycle failed: ${messageOf(err)}`);
-    throw err;
-  }
-  const hb = readHeartbeat(ctx.paths.heartbeat);
-  const summary = hb.kind === "present" ? JSON.stringify({ status: hb.heartbeat.status, error: hb.heartbeat.error, layer: hb.heartbeat.layer, cycle: hb.heartbeat.cycle, decisions: hb.heartbeat.decisions }) : "no heartbeat";
-  const progress = readProgress(ctx.paths.progress);
-  const body = code === EXIT.PAUSED ? `paused: ${describeCircuit(readCircuit(ctx.paths.circuit))}` : `exit ${code}: ${summary}${progress ? `\nlast progress: ${progress.note}` : ""}`;
-  await w.finish(code === EXIT.PAUSED ? 0 : code, body);
-  return code;
+export function cycleMain(ctx: EntryContext): Promise<number> {
+  return withWitness(ctx, ctx.loaded.config.witness.cycle, (w) => runCycle(ctx, w), (code) => {
+    if (code === EXIT.PAUSED) return { status: 0, log: `paused: ${describeCircuit(readCircuit(ctx.paths.circuit))}` };
+    const hb = readHeartbeat(ctx.paths.heartbeat);
+    const summary = hb.kind === "present" ? JSON.stringify({ status: hb.heartbeat.status, error: hb.heartbeat.error, layer: hb.heartbeat.layer, cycle: hb.heartbeat.cycle, decisions: hb.heartbeat.decisions }) : "no heartbeat";
+    const progress = readProgress(ctx.paths.progress);
+    return { status: code, log: `exit ${code}: ${summary}${progress ? `\nlast progress: ${progress.note}` : ""}` };
+  });
 }
 
-async function runCycle(ctx: EntryContext, w: Witness | null): Promise<number> {
+async function runCycle(ctx: EntryContext, w: { rid: string } | null): Promise<number> {
   const { paths, log, now, loaded } = ctx;
   const cfg = loaded.config;
-  // The runner never alerts, so it drops the bot token: neither the strategy nor a
-  // diagnostic report (which lists the environment) can leak it.
+  // The runner drops the bot token from its environment: neither the strategy nor a
+  // diagnostic report (which lists the environment) can see it. Risk alerts get it from
+  // this closure.
   const secret = process.env.TELEGRAM_BOT_TOKEN;
   delete process.env.TELEGRAM_BOT_TOKEN;
 
@@ -262,7 +249,14 @@ async function runCycle(ctx: EntryContext, w: Witness | null): Promise<number> {
   let duplicate: Breach | null = null;
   const tripOnBreach = async (b: Breach, layerName: string, custom: boolean) => {
     const reason = `risk limit ${b.invariant} breached after layer ${layerName}: ${b.detail}`;
-    const res = await tripCircuit(paths.circuit, paths.circuitLock, { reason, by: "risk", now, extra: { invariant: b.invariant, value: b.value, limit: b.limit, custom } });
+    const res = await tripCircuit(paths, {
+      reason,
+      by: "risk",
+      now,
+      extra: { invariant: b.invariant, value: b.value, limit: b.limit, custom },
+      record: { tripCycle: cycleId },
+      onRecordError: (e) => log.error({ err: String(e) }, "could not record the trip"),
+    });
     writeHeartbeat({ status: "risk-breach", error: reason, layer: layerName });
     progress.mark(`stopped: ${reason}`, layerName, true);
     log.error({ invariant: b.invariant, value: b.value, limit: b.limit }, `CIRCUIT TRIPPED by risk: ${reason}; no later layer runs`);
@@ -272,7 +266,7 @@ async function runCycle(ctx: EntryContext, w: Witness | null): Promise<number> {
       return;
     }
     const t = now();
-    const head = await recordEvent(paths, now, "trip", { by: "risk", invariant: b.invariant, value: b.value, limit: b.limit, reason, from: "green", tripCycle: cycleId }, (e) => log.error({ err: String(e) }, "could not record the trip"));
+    const head = res.head;
     // At once, through the same outbox the watchdog uses; the token stays in this closure.
     await raiseAlert(
       buildAlertDeps(loaded, paths, { ...ctx.env, ...(secret ? { TELEGRAM_BOT_TOKEN: secret } : {}) }, now, log, ctx.host),

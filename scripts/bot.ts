@@ -2,7 +2,6 @@ import { flagValue, type EntryContext } from "../watchdog/core/cli.js";
 import { EXIT, WkError, messageOf } from "../watchdog/core/errors.js";
 import { tripCircuit } from "../watchdog/core/circuit.js";
 import { describeCircuit } from "../watchdog/core/state.js";
-import { recordEvent } from "../watchdog/core/journal.js";
 import { escapeHtml, resumeCommand } from "../watchdog/core/messages.js";
 import { redact } from "../watchdog/core/log.js";
 
@@ -48,10 +47,9 @@ export async function botMain(ctx: EntryContext): Promise<number> {
       const command = (cmd ?? "").replace(/@.*$/, "").toLowerCase();
       if (command === "/pause") {
         const reason = rest.join(" ").trim() || "paused from Telegram";
-        const res = await tripCircuit(ctx.paths.circuit, ctx.paths.circuitLock, { reason, by: `telegram:${who}`, now: ctx.now });
+        const res = await tripCircuit(ctx.paths, { reason, by: `telegram:${who}`, now: ctx.now, record: { chat }, onRecordError: (e) => ctx.log.error(String(e)) });
         if (res.tripped) {
           ctx.log.error({ by: `telegram:${who}` }, `CIRCUIT TRIPPED from Telegram: ${reason}`);
-          await recordEvent(ctx.paths, ctx.now, "trip", { by: `telegram:${who}`, reason, chat, from: "green" }, (e) => ctx.log.error(String(e)));
           await reply(m.chat.id, `⏸ <b>Paused</b> by ${escapeHtml(who)}: ${escapeHtml(reason)}\nEvery cycle now exits without trading. Resuming is done on the machine, by hand.`);
         } else await reply(m.chat.id, `Already ${escapeHtml(describeCircuit(res.existing))}. That cause is kept.`);
       } else if (command === "/status") {

@@ -1,4 +1,4 @@
-import { flushAll, raiseAlert, type AlertDeps } from "./core/outbox.js";
+import { flushAll, raiseAlert, sendNow, type AlertDeps } from "./core/outbox.js";
 import { buildAlertDeps } from "./core/alert-deps.js";
 import type { EntryContext } from "./core/cli.js";
 
@@ -7,4 +7,4 @@ export function alertDeps(ctx: EntryContext): AlertDeps {
   return buildAlertDeps(ctx.loaded, ctx.paths, ctx.env, ctx.now, ctx.log, ctx.host);
 }
 
-export { flushAll, raiseAlert };
+export { flushAll, raiseAlert, sendNow };

@@ -2,10 +2,8 @@ import { userInfo } from "node:os";
 import { flagValue, isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { tripCircuit } from "./core/circuit.js";
 import { describeCircuit } from "./core/state.js";
-import { appendRecords } from "./core/journal.js";
 import { EXIT, WkError } from "./core/errors.js";
 import { resumeCommand } from "./core/messages.js";
-import { epochSec, isoSec } from "./core/time.js";
 
 function who(): string {
   try {
@@ -20,18 +18,13 @@ export async function tripMain(ctx: EntryContext): Promise<number> {
   const reason = flagValue(ctx.args, "--reason");
   if (!reason || !reason.trim()) throw new WkError("USAGE", 'trip needs --reason "TEXT" (why you are pausing)');
   const by = `manual:${who()}`;
-  const res = await tripCircuit(ctx.paths.circuit, ctx.paths.circuitLock, { reason, by, now: ctx.now });
+  const res = await tripCircuit(ctx.paths, { reason, by, now: ctx.now, onRecordError: (e) => ctx.log.error({ err: String(e) }, "could not record the trip (the circuit is paused)") });
   if (!res.tripped) {
     ctx.log.warn(`already ${describeCircuit(res.existing)}; that cause is kept (yours: ${reason})`);
     process.stdout.write(`already paused: ${describeCircuit(res.existing)}\n`);
     return EXIT.OK;
   }
   ctx.log.error({ by }, `CIRCUIT TRIPPED by hand: ${reason}`);
-  const t = ctx.now();
-  await appendRecords(ctx.paths.decisions, ctx.paths.decisionsLock, [{ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by, reason, from: "green" }], {
-    now: ctx.now,
-    cycle: null,
-  });
   process.stdout.write(`paused: ${reason}\nTo resume later:\n  ${resumeCommand(ctx.paths.circuit)}\n`);
   return EXIT.OK;
 }

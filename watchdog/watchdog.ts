@@ -3,33 +3,23 @@ import { isMain, runEntry, type EntryContext } from "./core/cli.js";
 import { readCircuit, readHeartbeat, readProgress, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { tripCircuit } from "./core/circuit.js";
 import { escapeHtml, tripAlert } from "./core/messages.js";
-import { appendRecords } from "./core/journal.js";
 import { atomicWriteFile } from "./core/fsx.js";
 import { epochSec, isoSec } from "./core/time.js";
-import { EXIT, exitCodeFor, messageOf } from "./core/errors.js";
-import { witness } from "./core/witness.js";
+import { EXIT, messageOf } from "./core/errors.js";
+import { withWitness } from "./core/witness.js";
 import { decideWatchdog, REASON_TITLE } from "./decide.js";
 import { lockView, watchdogSettings } from "./settings.js";
 import { stopRunner, type StopResult } from "./kill.js";
-import { alertDeps, flushAll, raiseAlert } from "./alerting.js";
+import { alertDeps, flushAll, raiseAlert, sendNow } from "./alerting.js";
 import { noticeCircuitChanges } from "./core/resume.js";
-import { formatHead, type Head } from "./core/journal.js";
+import { formatHead, recordEvent, type Head } from "./core/journal.js";
 
 /** The watchdog, itself watched from outside when witness.watchdog is set. */
-export async function watchdogMain(ctx: EntryContext): Promise<number> {
-  const url = ctx.loaded.config.witness.watchdog;
-  if (!url) return runWatchdog(ctx);
-  const w = witness(url, { budgetMs: ctx.loaded.config.witness.budgetSec * 1000, log: ctx.log });
-  await w.start();
-  try {
-    const code = await runWatchdog(ctx);
+export function watchdogMain(ctx: EntryContext): Promise<number> {
+  return withWitness(ctx, ctx.loaded.config.witness.watchdog, () => runWatchdog(ctx), (code) => {
     const rec = readWatchdogRecord(ctx.paths.watchdogRecord);
-    await w.finish(code, rec ? `${rec.verdict}: ${rec.detail ?? ""}` : "ran");
-    return code;
-  } catch (err) {
-    await w.finish(exitCodeFor(err), `watchdog failed: ${messageOf(err)}`);
-    throw err;
-  }
+    return { status: code, log: rec ? `${rec.verdict}: ${rec.detail ?? ""}` : "ran" };
+  });
 }
 
 async function runWatchdog(ctx: EntryContext): Promise<number> {
@@ -72,28 +62,33 @@ async function runWatchdog(ctx: EntryContext): Promise<number> {
   );
 
   let tripped: { since: number; reason: string } | null = null;
+  let head: Head | null = null;
   if (plan.action === "trip") {
     // The trip is written first: nothing that happens to the kill or the alert can undo or delay it.
     let res;
     try {
-      res = await tripCircuit(paths.circuit, paths.circuitLock, { reason: `${REASON_TITLE[v.reason]}: ${v.detail}`, by: "watchdog", now, extra: { check: v.reason } });
+      res = await tripCircuit(paths, {
+        reason: `${REASON_TITLE[v.reason]}: ${v.detail}`,
+        by: "watchdog",
+        now,
+        extra: { check: v.reason },
+        onRecordError: (e) => log.error({ err: messageOf(e) }, "could not record the trip in the decision log (the circuit is tripped)"),
+      });
     } catch (err) {
       // The disk is full or read-only: the pause cannot be written. Say so loudly, straight
-      // through the channel (the outbox lives on the same disk), and fail the run.
+      // through every channel (the outboxes live on the same disk), and fail the run.
       const why = messageOf(err);
       log.error({ verdict: v.reason }, `CANNOT TRIP THE CIRCUIT: ${why}; the pipeline is unhealthy (${v.detail}) and NOT paused`);
-      try {
-        await deps.channel.send(
-          `🆘 <b>watchkeeper on ${escapeHtml(ctx.host)}: cannot pause the pipeline</b>\nUnhealthy: ${escapeHtml(v.detail)}\nWriting ${escapeHtml(paths.circuit)} failed: ${escapeHtml(why)}\nStop the pipeline by hand and free the disk.`,
-        );
-      } catch (e2) {
-        log.error(`and the alert could not be sent either: ${messageOf(e2)}`);
-        process.stdout.write(`ALERT: cannot pause the pipeline: ${why}\n`);
-      }
+      const delivered = await sendNow(
+        deps,
+        `🆘 <b>watchkeeper on ${escapeHtml(ctx.host)}: cannot pause the pipeline</b>\nUnhealthy: ${escapeHtml(v.detail)}\nWriting ${escapeHtml(paths.circuit)} failed: ${escapeHtml(why)}\nStop the pipeline by hand and free the disk.`,
+      );
+      if (delivered === 0) process.stdout.write(`ALERT: cannot pause the pipeline: ${why}\n`);
       throw err;
     }
     if (res.tripped) {
       tripped = { since: res.circuit.since ?? epochSec(now()), reason: res.circuit.reason ?? v.detail };
+      head = res.head;
       log.error({ verdict: v.reason, circuit: paths.circuit }, `CIRCUIT TRIPPED: ${REASON_TITLE[v.reason]}: ${v.detail}`);
     } else log.warn(`circuit was paused by someone else meanwhile (${describeCircuit(res.existing)}); keeping that cause`);
   }
@@ -108,21 +103,12 @@ async function runWatchdog(ctx: EntryContext): Promise<number> {
     );
   }
 
-  const records: object[] = [];
   const t = now();
-  if (tripped)
-    records.push({ at: epochSec(t), iso: isoSec(t), kind: "trip", cycle: null, by: "watchdog", check: v.reason, reason: tripped.reason, from: describeCircuit(circuit) });
   if (plan.kill && stopped)
-    records.push({ at: epochSec(t), iso: isoSec(t), kind: "kill", cycle: plan.kill.cycle, by: "watchdog", pid: plan.kill.pid, outcome: stopped.outcome, steps: stopped.steps, report: stopped.report });
-  let head: Head | null = null;
-  if (records.length)
-    head = await appendRecords(paths.decisions, paths.decisionsLock, records, { now, cycle: null }).then(
-      (r) => r.head,
-      (err: unknown) => {
-        log.error({ err: messageOf(err) }, "could not record the trip/kill in the decision log (the circuit is tripped)");
-        return null;
-      },
-    );
+    head =
+      (await recordEvent(paths, now, "kill", { by: "watchdog", pid: plan.kill.pid, cycle: plan.kill.cycle, outcome: stopped.outcome, steps: stopped.steps, report: stopped.report }, (e) =>
+        log.error({ err: messageOf(e) }, "could not record the kill in the decision log"),
+      )) ?? head;
 
   if (tripped || stopped) {
     const killLine = stopped && plan.kill

@@ -1,5 +1,5 @@
 import { createServer, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeLocal, listenLocal } from "./local-server.js";
 
 export interface Ping {
   uuid: string;
@@ -35,15 +35,13 @@ export class FakeHealthchecks {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
     return this;
   }
 
   async close(): Promise<void> {
     for (const r of this.hanging) r.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeLocal(this.server);
   }
 }
 
@@ -78,12 +76,10 @@ export class FakeHealthchecksApi {
     return `http://127.0.0.1:${this.port}`;
   }
   async listen(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
     return this;
   }
   async close(): Promise<void> {
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeLocal(this.server);
   }
 }

@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
+import { closeLocal, listenLocal } from "./local-server.js";
 
 export interface SentMessage {
   token: string;
@@ -50,15 +50,13 @@ export class FakeTelegram {
   }
 
   async listen(): Promise<this> {
-    await new Promise<void>((r) => this.server.listen(0, "127.0.0.1", r));
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenLocal(this.server);
     return this;
   }
 
   async close(): Promise<void> {
     for (const r of this.hanging) r.destroy();
-    this.server.closeAllConnections();
-    await new Promise<void>((r) => this.server.close(() => r()));
+    await closeLocal(this.server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -130,8 +128,7 @@ export class FakeTelegram {
 /** A port on 127.0.0.1 with nothing listening: connections are refused. */
 export async function refusedApiRoot(): Promise<string> {
   const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
+  const port = await listenLocal(s);
+  await closeLocal(s);
   return `http://127.0.0.1:${port}`;
 }

@@ -157,6 +157,23 @@ function outboxes(deps: AlertDeps): ExtraChannel[] {
   return [...(primaryUnset ? [] : [{ channel: deps.channel, dir: deps.dir, lockPath: deps.lockPath }]), ...(deps.extra ?? [])];
 }
 
+/**
+ * Sends to every configured channel at once, without the outbox: for when the disk the
+ * outboxes live on is the problem. Returns how many channels accepted it.
+ */
+export async function sendNow(deps: AlertDeps, html: string): Promise<number> {
+  let delivered = 0;
+  for (const o of outboxes(deps)) {
+    try {
+      await o.channel.send(html);
+      delivered++;
+    } catch (err) {
+      deps.log.error(`${o.channel.name}: could not send this either: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  return delivered;
+}
+
 /** Retries every channel's outbox, each on its own. */
 export async function flushAll(deps: AlertDeps): Promise<FlushResult[]> {
   const out: FlushResult[] = [];

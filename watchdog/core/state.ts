@@ -90,21 +90,21 @@ export function describeCircuit(c: CircuitState): string {
   return `paused${c.circuit.by ? ` by ${c.circuit.by}` : ""}: ${c.circuit.reason ?? "no reason given"}`;
 }
 
-/** progress.json, or null when missing or invalid (a stall is then judged from the lock's start). */
-export function readProgress(path: string): Progress | null {
+/** A state file's parsed content when it is present and valid, else null (never throws). */
+function readValid<T>(path: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {
   const r = readState(path);
   if (r.kind !== "text") return null;
   const j = parseJson(r.text);
   if (!j.ok) return null;
-  const p = ProgressSchema.safeParse(j.value);
+  const p = schema.safeParse(j.value);
   return p.success ? p.data : null;
 }
 
+/** progress.json, or null when missing or invalid (a stall is then judged from the lock's start). */
+export function readProgress(path: string): Progress | null {
+  return readValid(path, ProgressSchema);
+}
+
 export function readWatchdogRecord(path: string): WatchdogRecord | null {
-  const r = readState(path);
-  if (r.kind !== "text") return null;
-  const j = parseJson(r.text);
-  if (!j.ok) return null;
-  const p = WatchdogRecordSchema.safeParse(j.value);
-  return p.success ? p.data : null;
+  return readValid(path, WatchdogRecordSchema);
 }

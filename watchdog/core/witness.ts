@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { Logger } from "./log.js";
+import { exitCodeFor, messageOf } from "./errors.js";
 
 /**
  * An external witness (Healthchecks, hosted or self-hosted): a local watchdog cannot
@@ -57,4 +58,30 @@ export function witness(url: string | undefined, opts: { budgetMs: number; log: 
     finish: (status, log) => ping(status === 0 ? "" : `/${status}`, log),
     fail: (log) => ping("/fail", log),
   };
+}
+
+/**
+ * Runs `body` between a start ping and a finish ping on `url` (nothing when unset).
+ * `outcome` turns the exit code into the status and log the witness gets; a thrown
+ * error is reported with its exit code and then rethrown.
+ */
+export async function withWitness(
+  ctx: { loaded: { config: { witness: { budgetSec: number } } }; log: Logger },
+  url: string | undefined,
+  body: (w: Witness | null) => Promise<number>,
+  outcome: (code: number) => { status: number; log: string },
+): Promise<number> {
+  if (!url) return body(null);
+  const w = witness(url, { budgetMs: ctx.loaded.config.witness.budgetSec * 1000, log: ctx.log });
+  await w.start();
+  let code: number;
+  try {
+    code = await body(w);
+  } catch (err) {
+    await w.finish(exitCodeFor(err), `failed: ${messageOf(err)}`);
+    throw err;
+  }
+  const o = outcome(code);
+  await w.finish(o.status, o.log);
+  return code;
 }
