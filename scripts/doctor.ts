@@ -3,8 +3,7 @@ import { homedir } from "node:os";
 import { join } from "node:path";
 import type { EntryContext } from "../watchdog/core/cli.js";
 import { EXIT, messageOf } from "../watchdog/core/errors.js";
-import { readHeartbeat, readWatchdogRecord } from "../watchdog/core/state.js";
-import { parseJson, readState } from "../watchdog/core/fsx.js";
+import { readHeartbeat, readRemindRecord, readWatchdogRecord } from "../watchdog/core/state.js";
 import { telegramFromConfig } from "../watchdog/core/telegram.js";
 import { escapeHtml } from "../watchdog/core/messages.js";
 import { humanDuration, isoSec } from "../watchdog/core/time.js";
@@ -112,13 +111,8 @@ export async function doctorMain(ctx: EntryContext): Promise<number> {
   else add("warn", "last cycle", hb.kind === "missing" ? "no cycle has finished yet" : `heartbeat is ${hb.why}`);
   const wd = watchdogLiveness(readWatchdogRecord(paths.watchdogRecord), watchdogSettings(loaded.config), t);
   add(wd.ok ? "ok" : "FAIL", "last watchdog", wd.detail);
-  const rem = readState(join(loaded.dataDir, "remind.json"));
-  const remAt = rem.kind === "text" ? (parseJson(rem.text) as { ok: boolean; value?: { at?: number } }) : null;
-  add(
-    remAt?.ok && typeof remAt.value?.at === "number" ? "ok" : "warn",
-    "last reminder",
-    remAt?.ok && typeof remAt.value?.at === "number" ? `ran at ${isoSec(remAt.value.at * 1000)}` : "has not run yet",
-  );
+  const rem = readRemindRecord(paths.remindRecord);
+  add(rem ? "ok" : "warn", "last reminder", rem ? `ran at ${isoSec(rem.at * 1000)}` : "has not run yet");
 
   if (ctx.args.includes("--send-test")) {
     if (channel.notReady) add("FAIL", "test alert", channel.notReady);

@@ -26,6 +26,8 @@ function settings(over: Partial<WatchdogSettings> = {}): WatchdogSettings {
   };
 }
 const beatAt = (ms: number, status = "ok"): HeartbeatState => ({ kind: "present", heartbeat: { at: Math.floor(ms / 1000), status, cycle: "c" }, mtimeMs: ms });
+/** A watchdog that has been watching since well before any test's `now`. */
+const watched: WatchdogRecord = { at: T("2026-11-23T12:06:00Z") / 1000, verdict: "healthy", streak: 0, watchingSince: T("2026-11-01T00:00:00Z") / 1000 };
 const input = (over: Partial<WatchdogInput>): WatchdogInput => ({ heartbeat: { kind: "missing" }, circuit: green, progress: null, lock: free, previous: null, ...over });
 
 describe("schedule-aware staleness (every 5 min, timeout 240 s, grace 60 s)", () => {
@@ -54,7 +56,7 @@ describe("schedule-aware staleness (every 5 min, timeout 240 s, grace 60 s)", ()
   });
 
   it("missing and unreadable heartbeats trip once a cycle was due", () => {
-    expect(decideWatchdog(input({}), S, now)).toMatchObject({ action: "trip", verdict: { reason: "missing" } });
+    expect(decideWatchdog(input({ previous: watched }), S, now)).toMatchObject({ action: "trip", verdict: { reason: "missing" } });
     expect(decideWatchdog(input({ heartbeat: { kind: "unreadable", why: "empty file" } }), S, now)).toMatchObject({ action: "trip", verdict: { reason: "unreadable" } });
   });
 
@@ -124,7 +126,7 @@ describe("resume, sleep and streaks", () => {
   it("tripAfter: trips only on the Nth consecutive unhealthy reading; a healthy one resets the streak", () => {
     const S3 = settings({ tripAfter: 3 });
     const now = T("2026-11-23T12:07:00Z");
-    let previous: WatchdogRecord | null = null;
+    let previous: WatchdogRecord | null = watched;
     const actions: string[] = [];
     for (let i = 0; i < 3; i++) {
       const p = decideWatchdog(input({ previous }), S3, now + i * 1000);
@@ -134,6 +136,22 @@ describe("resume, sleep and streaks", () => {
     expect(actions).toEqual(["none", "none", "trip"]);
     const healthy = decideWatchdog(input({ heartbeat: beatAt(now), previous }), S3, now + 5000);
     expect(healthy.record.streak).toBe(0);
+  });
+
+  it("a new install: no heartbeat is not an outage until a cycle due after the watchdog's first run should have finished", () => {
+    // First run at 12:07:10, with no record: it starts the clock; the cycle due at 12:00 predates it.
+    const first = decideWatchdog(input({}), S, T("2026-11-23T12:07:10Z"));
+    expect(first).toMatchObject({ action: "none", verdict: { healthy: true } });
+    expect(first.record.watchingSince).toBe(T("2026-11-23T12:07:10Z") / 1000);
+    // 12:15:00: the first due start after 12:07:10 is 12:10, which should have finished by 12:15.
+    const before = decideWatchdog(input({ previous: first.record }), S, T("2026-11-23T12:14:59Z"));
+    expect(before.action).toBe("none");
+    expect(before.record.watchingSince).toBe(first.record.watchingSince);
+    expect(decideWatchdog(input({ previous: before.record }), S, T("2026-11-23T12:15:00Z"))).toMatchObject({ action: "trip", verdict: { reason: "missing" } });
+    // An unreadable heartbeat is a broken file, not a new install: it trips on the first run.
+    expect(decideWatchdog(input({ heartbeat: { kind: "unreadable", why: "empty file" } }), S, T("2026-11-23T12:07:10Z")).action).toBe("trip");
+    // status and the reminder only read the clock; they never start it.
+    expect(judge(input({ detectSleep: false }), S, T("2026-11-23T12:07:10Z")).verdict).toMatchObject({ healthy: false, reason: "missing" });
   });
 
   it("an already paused circuit (valid or not) is never tripped again", () => {
@@ -188,6 +206,9 @@ describe("who watches the watchdog", () => {
   const now = T("2026-11-23T12:07:00Z");
   it("reports a watchdog that never ran or stopped running", () => {
     expect(watchdogLiveness(null, S, now).ok).toBe(false);
+    // Never ran, on an install younger than 2.5 watchdog periods + grace (38.5 min): not yet missing.
+    expect(watchdogLiveness(null, S, now, now - 38 * 60_000).ok).toBe(true);
+    expect(watchdogLiveness(null, S, now, now - 39 * 60_000).ok).toBe(false);
     expect(watchdogLiveness({ at: (now - 20 * 60_000) / 1000, verdict: "healthy", streak: 0 }, S, now).ok).toBe(true);
     expect(watchdogLiveness({ at: (now - 45 * 60_000) / 1000, verdict: "healthy", streak: 0 }, S, now)).toMatchObject({ ok: false });
   });

@@ -107,6 +107,7 @@ describe("architecture", () => {
 
   it("the watchdog runs even when the strategy module is broken", async () => {
     const sb = sandbox({ strategy: { module: "./does-not-exist.mjs" } });
+    sb.watchedForAnHour();
     const { ENTRY } = await import("./helpers/run.js");
     const r = await run([ENTRY.watchdog, "--config", sb.config]);
     expect(r.code).toBe(0);

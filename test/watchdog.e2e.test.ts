@@ -65,6 +65,7 @@ describe("watchdog", () => {
   ])("a %s heartbeat trips", async (_n, hb, check) => {
     const tg = await telegram();
     const sb = withTelegram(tg.apiRoot);
+    sb.watchedForAnHour();
     if (hb !== null) writeHeartbeat(sb, hb as Record<string, unknown> | string);
     const r = await run([ENTRY.watchdog, "--config", sb.config], { env });
     expect(r.code, r.stderr).toBe(0);
@@ -290,9 +291,17 @@ describe("who watches the watchdog", () => {
   it("the reminder alerts when the watchdog never ran or stopped, even with a green circuit", async () => {
     const tg = await telegram();
     const sb = withTelegram(tg.apiRoot);
+    // A new install: the watchdog has not had time to run yet; nothing to say.
+    const fresh = await run([ENTRY.remind, "--config", sb.config], { env });
+    expect(tg.delivered, fresh.stderr).toHaveLength(0);
+    expect(fresh.stderr).toContain("the watchdog has not run yet");
+    // An hour later it still has never run: its timer is missing.
+    const first = sb.readJson<{ firstAt: number }>("data/remind.json").firstAt;
+    writeFileSync(sb.file("data/remind.json"), JSON.stringify({ at: nowSec() - 60, firstAt: first - 3600 }));
     await run([ENTRY.remind, "--config", sb.config], { env });
     expect(tg.delivered).toHaveLength(1);
     expect(tg.delivered[0]!.params.text).toContain("the watchdog is not running");
+    expect(sb.readJson<{ firstAt: number }>("data/remind.json").firstAt).toBe(first - 3600);
     writeFileSync(sb.file("data/watchdog.json"), JSON.stringify({ at: nowSec() - 3 * 3600, verdict: "healthy", streak: 0 }));
     await run([ENTRY.remind, "--config", sb.config], { env });
     expect(tg.delivered[1]!.params.text).toContain("has not run since");
@@ -300,6 +309,13 @@ describe("who watches the watchdog", () => {
 
   it("every watchdog run records itself in data/watchdog.json", async () => {
     const sb = sandbox();
+    await run([ENTRY.watchdog, "--config", sb.config]);
+    // The first run on a new install starts the clock instead of tripping on a heartbeat that cannot exist yet.
+    const first = sb.readJson<{ at: number; watchingSince: number }>("data/watchdog.json");
+    expect(first).toMatchObject({ verdict: "healthy", streak: 0, at: expect.any(Number) });
+    expect(first.watchingSince).toBe(first.at);
+    expect(sb.exists("data/circuit.json")).toBe(false);
+    sb.watchedForAnHour();
     await run([ENTRY.watchdog, "--config", sb.config]);
     expect(sb.readJson("data/watchdog.json")).toMatchObject({ verdict: "missing", streak: 1, at: expect.any(Number) });
   });

@@ -53,6 +53,7 @@ describe("external witness on Healthchecks", () => {
   it("the watchdog pings its own check on every run", async () => {
     const h = await hc();
     const sb = sandbox({ witness: { watchdog: h.url("w") } });
+    sb.watchedForAnHour();
     await run([ENTRY.watchdog, "--config", sb.config]);
     expect(h.pings.map((p) => `${p.uuid}:${p.signal}`)).toEqual(["w:start", "w:success"]);
     expect(h.pings[1]!.body).toContain("missing");

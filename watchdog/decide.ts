@@ -27,7 +27,10 @@ export interface WatchdogInput {
   lock: LockView;
   /** The watchdog's own previous run (data/watchdog.json). */
   previous: WatchdogRecord | null;
-  /** Only the watchdog itself may conclude from its own gap that the machine slept. */
+  /**
+   * Only the watchdog itself may conclude from its own gap that the machine slept, and
+   * only its first run starts the new-install clock (status and the reminder only read it).
+   */
   detectSleep?: boolean;
 }
 
@@ -47,6 +50,8 @@ export interface WatchdogSettings {
 
 export interface Judgement {
   verdict: Verdict;
+  /** When the watchdog began watching (its first run); carried in data/watchdog.json. */
+  watchingSinceMs: number | null;
   /** Set when the watchdog's own gap says the machine slept; staleness is judged from here. */
   wakeAtMs: number | null;
   slept: boolean;
@@ -110,7 +115,12 @@ export function judge(input: WatchdogInput, s: WatchdogSettings, nowMs: number):
   const ref = Number.isFinite(refMs) ? refMs : null;
   const refWhat = ref === null ? "" : ref === wakeAtMs ? "the wake from sleep" : "the resume";
   const dueMs = prevRun(s.cycleSchedule, nowMs - (s.timeoutSec + s.graceSec) * 1000, s.timezone);
-  const base = { wakeAtMs, slept, dueMs, stalledPid: null };
+  // Like a new check on healthchecks.io: no heartbeat before the first cycle that was due
+  // after the watchdog began watching is a new install, not an outage (an install whose
+  // timers fire together, or `npm start`, whose first cycle is still running).
+  const watchingSinceMs =
+    previous?.watchingSince !== undefined ? previous.watchingSince * 1000 : input.detectSleep !== false && previous === null ? nowMs : null;
+  const base = { wakeAtMs, slept, dueMs, stalledPid: null, watchingSinceMs };
 
   const stalled = stallCheck(input, s, nowMs);
   if (stalled) return { ...base, verdict: stalled, stalledPid: input.lock.kind === "live" ? input.lock.pid : null };
@@ -122,6 +132,11 @@ export function judge(input: WatchdogInput, s: WatchdogSettings, nowMs: number):
   const dueAfterRef = dueMs !== null && (ref === null || dueMs >= ref);
   const dueText = dueMs === null ? "" : `the cycle due at ${isoSec(dueMs)} should have finished by ${isoSec(dueMs + (s.timeoutSec + s.graceSec) * 1000)}`;
 
+  if (hb.kind === "missing" && watchingSinceMs !== null && (dueMs === null || dueMs < watchingSinceMs) && dueAfterRef)
+    return {
+      ...base,
+      verdict: { healthy: true, note: `waiting for the first heartbeat: the watchdog began watching at ${isoSec(watchingSinceMs)}, and no cycle due since then had to be finished yet` },
+    };
   if (hb.kind === "missing" || hb.kind === "unreadable") {
     if (!dueAfterRef) return ref !== null ? pending() : { ...base, verdict: { healthy: true, note: "no cycle was due yet" } };
     return {
@@ -179,6 +194,7 @@ export function decideWatchdog(input: WatchdogInput, s: WatchdogSettings, nowMs:
     detail: j.verdict.healthy ? j.verdict.note : j.verdict.detail,
     streak,
     ...(j.wakeAtMs !== null ? { wakeAt: epochSec(j.wakeAtMs) } : {}),
+    watchingSince: epochSec(j.watchingSinceMs ?? nowMs),
   };
   if (j.verdict.healthy) return { ...j, action: "none", kill: null, record, note: j.verdict.note };
   const due = streak >= s.tripAfter;
@@ -199,10 +215,18 @@ export const REASON_TITLE: Record<UnhealthyReason, string> = {
   stalled: "cycle stalled: alive but making no progress",
 };
 
-/** Pure: is the watchdog itself still running on schedule? */
-export function watchdogLiveness(record: WatchdogRecord | null, s: WatchdogSettings, nowMs: number): { ok: boolean; detail: string } {
-  if (!record) return { ok: false, detail: "the watchdog has never run here (no data/watchdog.json): is its timer installed?" };
+/**
+ * Pure: is the watchdog itself still running on schedule? `installedSinceMs`, when known,
+ * is the earliest sign of this install (the log's first record, the reminder's first run):
+ * a watchdog that has never run is only missing once it has had time to run.
+ */
+export function watchdogLiveness(record: WatchdogRecord | null, s: WatchdogSettings, nowMs: number, installedSinceMs: number | null = null): { ok: boolean; detail: string } {
   const limitMs = SLEEP_FACTOR * watchdogPeriodMs(s, nowMs) + s.graceSec * 1000;
+  if (!record) {
+    if (installedSinceMs !== null && nowMs - installedSinceMs <= limitMs)
+      return { ok: true, detail: `the watchdog has not run yet; this install is ${humanDuration(Math.max(0, nowMs - installedSinceMs) / 1000)} old (it must run within ${humanDuration(limitMs / 1000)})` };
+    return { ok: false, detail: "the watchdog has never run here (no data/watchdog.json): is its timer installed?" };
+  }
   const ageMs = nowMs - record.at * 1000;
   if (ageMs > limitMs)
     return { ok: false, detail: `the watchdog has not run since ${isoSec(record.at * 1000)} (${humanDuration(ageMs / 1000)} ago): nobody is watching the pipeline` };

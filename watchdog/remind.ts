@@ -1,29 +1,30 @@
 import { skippedOffSchedule } from "./core/cli.js";
 import { isMain, runEntry, type EntryContext } from "./core/cli.js";
-import { readCircuit, readWatchdogRecord, describeCircuit } from "./core/state.js";
+import { readCircuit, readRemindRecord, readWatchdogRecord, describeCircuit } from "./core/state.js";
 import { escapeHtml, fitTelegram, reminderText } from "./core/messages.js";
 import { EXIT, messageOf } from "./core/errors.js";
 import { atomicWriteFile } from "./core/fsx.js";
 import { epochSec, isoSec } from "./core/time.js";
-import { join } from "node:path";
 import { watchdogLiveness } from "./decide.js";
 import { watchdogSettings } from "./settings.js";
 import { alertDeps, flushAll, raiseAlert } from "./alerting.js";
-import { formatHead, recordEvent } from "./core/journal.js";
+import { formatHead, readFirstAt, recordEvent } from "./core/journal.js";
 
 export async function remindMain(ctx: EntryContext): Promise<number> {
   if (skippedOffSchedule(ctx, ctx.loaded.config.reminder.schedule)) return EXIT.OK;
   const t = ctx.now();
   const circuit = readCircuit(ctx.paths.circuit);
   const deps = alertDeps(ctx);
-  // Its own last run, for doctor.
+  // Its own last run, for doctor; its first run tells a new install from a watchdog that never ran.
+  const firstAt = readRemindRecord(ctx.paths.remindRecord)?.firstAt ?? epochSec(t);
   try {
-    atomicWriteFile(join(ctx.loaded.dataDir, "remind.json"), JSON.stringify({ at: epochSec(t), iso: isoSec(t), circuit: circuit.state }) + "\n");
+    atomicWriteFile(ctx.paths.remindRecord, JSON.stringify({ at: epochSec(t), iso: isoSec(t), firstAt, circuit: circuit.state }) + "\n");
   } catch (err) {
     ctx.log.error({ err: messageOf(err) }, "could not record this reminder run");
   }
   // Who watches the watchdog: this reminder, on its own timer.
-  const wd = watchdogLiveness(readWatchdogRecord(ctx.paths.watchdogRecord), watchdogSettings(ctx.loaded.config), t);
+  const installedSinceMs = Math.min(firstAt * 1000, readFirstAt(ctx.paths.decisions) ?? Infinity);
+  const wd = watchdogLiveness(readWatchdogRecord(ctx.paths.watchdogRecord), watchdogSettings(ctx.loaded.config), t, installedSinceMs);
   const wdLine = wd.ok ? "" : `\n\n⚠️ <b>${escapeHtml(wd.detail)}</b>`;
   if (!wd.ok) ctx.log.error(wd.detail);
   if (circuit.state === "green") {
@@ -31,7 +32,7 @@ export async function remindMain(ctx: EntryContext): Promise<number> {
       await raiseAlert(deps, "watchdog-stopped", `⚠️ <b>watchkeeper on ${escapeHtml(ctx.host)}: the watchdog is not running</b>\n${escapeHtml(wd.detail)}.\nThe circuit is ${escapeHtml(describeCircuit(circuit))}, but nothing would notice if cycles stopped. Check its timer.`);
       return EXIT.OK;
     }
-    ctx.log.info(`circuit ${describeCircuit(circuit)}: nothing to remind`);
+    ctx.log.info(`circuit ${describeCircuit(circuit)}: nothing to remind; ${wd.detail}`);
     await flushAll(deps);
     return EXIT.OK;
   }

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,6 +25,8 @@ export interface Sandbox {
   write(rel: string, text: string): void;
   outbox(): string[];
   decisions(): Record<string, unknown>[];
+  /** A watchdog that has been watching for an hour, so a missing heartbeat is an outage, not a new install. */
+  watchedForAnHour(): void;
 }
 
 function merge(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
@@ -64,6 +66,11 @@ export function sandbox(config: Record<string, unknown> = {}, opts: { raw?: bool
       } catch {
         return [];
       }
+    },
+    watchedForAnHour: () => {
+      const now = Math.floor(Date.now() / 1000);
+      mkdirSync(file("data"), { recursive: true });
+      writeFileSync(file("data/watchdog.json"), JSON.stringify({ at: now, verdict: "healthy", streak: 0, watchingSince: now - 3600 }));
     },
     decisions: () => {
       if (!existsSync(file("memory/decisions.jsonl"))) return [];
@@ -107,6 +114,27 @@ export function collect(child: ChildProcess): Promise<RunResult> {
   child.stdout?.on("data", (d: Buffer) => (stdout += d.toString()));
   child.stderr?.on("data", (d: Buffer) => (stderr += d.toString()));
   return new Promise((resolve) => child.on("close", (code, signal) => resolve({ code, signal, stdout, stderr, ms: Date.now() - t0 })));
+}
+
+/**
+ * Resolves once the child's stderr so far satisfies `until`, or after `timeoutMs`: a test
+ * waits for what it needs to see, not for a fixed time that a loaded machine may not meet.
+ */
+export function waitForStderr(child: ChildProcess, until: (stderr: string) => boolean, timeoutMs: number): Promise<boolean> {
+  let seen = "";
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      child.stderr?.off("data", onData);
+      resolve(ok);
+    };
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      if (until(seen)) done(true);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    child.stderr?.on("data", onData);
+  });
 }
 
 export function run(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {

@@ -87,6 +87,29 @@ export function readHead(path: string): Head | null {
   }
 }
 
+/** When the log began (its first record's `at`, in ms), or null when there is none to read. */
+export function readFirstAt(path: string): number | null {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch {
+    return null;
+  }
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const end = buf.subarray(0, n).indexOf(0x0a);
+    if (end < 0) return null;
+    const first: unknown = JSON.parse(buf.subarray(0, end).toString("utf8"));
+    const at = typeof first === "object" && first !== null ? (first as { at?: unknown }).at : undefined;
+    return typeof at === "number" && Number.isFinite(at) ? at * 1000 : null;
+  } catch {
+    return null;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * Appends records to the append-only, hash-chained JSON-lines log, durably. Each
  * record gets `seq` (one more than the last) and `prev` (the SHA-256 of the previous

@@ -100,7 +100,21 @@ export const WatchdogRecordSchema = z
     detail: z.string().optional(),
     streak: z.number().int().min(0).describe("Consecutive unhealthy readings."),
     wakeAt: epoch.optional().describe("When the watchdog noticed the machine had slept; staleness is judged from then."),
+    watchingSince: epoch
+      .optional()
+      .describe("The watchdog's first run: until a cycle due after it should have finished, a missing heartbeat is a new install, not an outage."),
     pid: z.number().int().optional(),
   })
   .describe("data/watchdog.json");
 export type WatchdogRecord = z.infer<typeof WatchdogRecordSchema>;
+
+/** data/remind.json: the reminder's own last run, for doctor. */
+export const RemindRecordSchema = z
+  .looseObject({
+    at: epoch.describe("When the reminder last ran."),
+    iso: z.string().optional(),
+    firstAt: epoch.optional().describe("The reminder's first run here: a watchdog that has never run is only missing once it has had time to."),
+    circuit: z.string().optional().describe('"green" or "paused" when it ran.'),
+  })
+  .describe("data/remind.json");
+export type RemindRecord = z.infer<typeof RemindRecordSchema>;

@@ -5,10 +5,12 @@ import {
   firstIssue,
   HeartbeatSchema,
   ProgressSchema,
+  RemindRecordSchema,
   WatchdogRecordSchema,
   type Circuit,
   type Heartbeat,
   type Progress,
+  type RemindRecord,
   type WatchdogRecord,
 } from "./schemas.js";
 
@@ -23,6 +25,7 @@ export interface StatePaths {
   decisionsLock: string;
   progress: string;
   watchdogRecord: string;
+  remindRecord: string;
   reports: string;
 }
 
@@ -38,6 +41,7 @@ export function statePaths(dataDir: string, memoryDir: string): StatePaths {
     decisionsLock: join(memoryDir, "decisions.lock"),
     progress: join(dataDir, "progress.json"),
     watchdogRecord: join(dataDir, "watchdog.json"),
+    remindRecord: join(dataDir, "remind.json"),
     reports: join(dataDir, "reports"),
   };
 }
@@ -107,4 +111,8 @@ export function readProgress(path: string): Progress | null {
 
 export function readWatchdogRecord(path: string): WatchdogRecord | null {
   return readValid(path, WatchdogRecordSchema);
+}
+
+export function readRemindRecord(path: string): RemindRecord | null {
+  return readValid(path, RemindRecordSchema);
 }
