@@ -416,4 +416,6 @@ async function runCycle(ctx: EntryContext, w: { rid: string } | null): Promise<n
   }
 }
 
-if (isMain(import.meta.url)) void runEntry("cycle", cycleMain);
+/** What dist/bin/cycle.cjs calls: the bundled entrypoint. */
+export const main = (): Promise<never> => runEntry("cycle", cycleMain);
+if (isMain(import.meta.url)) void main();

@@ -1,6 +1,7 @@
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { messageOf, WkError } from "../watchdog/core/errors.js";
+import { distFile } from "../watchdog/core/where.js";
 import type { Strategy, StrategyFactory } from "./strategy.js";
 
 function isStrategy(x: unknown): x is Strategy {
@@ -13,6 +14,12 @@ function isStrategy(x: unknown): x is Strategy {
   );
 }
 
+/** import(), or the launcher's when this runs bundled from V8's code cache (see scripts/launch/loader.cts). */
+function dynamicImport(url: string): Promise<Record<string, unknown>> {
+  const lent = (globalThis as Record<symbol, unknown>)[Symbol.for("watchkeeper.import")];
+  return (typeof lent === "function" ? lent(url) : import(url)) as Promise<Record<string, unknown>>;
+}
+
 /** A bare name ("demo") is a built-in strategy; anything else is a path from the config's folder. */
 export async function loadStrategy(
   moduleSpec: string,
@@ -21,11 +28,11 @@ export async function loadStrategy(
 ): Promise<Strategy> {
   const builtin = /^[a-z0-9][a-z0-9-]*$/.test(moduleSpec);
   const url = builtin
-    ? new URL(`./strategies/${moduleSpec}.js`, import.meta.url).href
+    ? pathToFileURL(distFile(`pipeline/strategies/${moduleSpec}.js`)).href
     : pathToFileURL(resolve(baseDir, moduleSpec)).href;
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(url)) as Record<string, unknown>;
+    mod = await dynamicImport(url);
   } catch (err) {
     const missing = (err as { code?: string }).code === "ERR_MODULE_NOT_FOUND";
     throw new WkError(

@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { SentinelData } from "./sentinel-worker.js";
+import { distFile } from "../watchdog/core/where.js";
 
 export interface DeadlineInfo {
   layer: string;
@@ -18,7 +19,7 @@ export function startSentinel(
   data: SentinelData,
   hooks: { onDeadline: (d: DeadlineInfo) => void; writeReport: (file: string) => void },
 ): Sentinel {
-  const worker = new Worker(new URL("./sentinel-worker.js", import.meta.url), { workerData: data });
+  const worker = new Worker(distFile("pipeline/sentinel-worker.js"), { workerData: data });
   worker.on("message", (m: { type: string; layer?: string; why?: string; report?: string | null; file?: string }) => {
     if (m.type === "deadline") hooks.onDeadline({ layer: m.layer ?? "?", why: m.why ?? "deadline", report: m.report ?? null });
     if (m.type === "report-request" && m.file) {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { fileURLToPath } from "node:url";
 import type { EntryContext } from "../watchdog/core/cli.js";
 import { EXIT } from "../watchdog/core/errors.js";
+import { distFile } from "../watchdog/core/where.js";
 
 const EXIT_MEANING: Record<number, string> = {
   0: "ok",
@@ -24,11 +24,10 @@ export async function startMain(ctx: EntryContext): Promise<number> {
   const { config, file } = ctx.loaded;
   const log = ctx.log;
   const configArgs = file ? ["--config", file] : [];
-  const script = (rel: string) => fileURLToPath(new URL(rel, import.meta.url));
   const jobs = [
-    { name: "cycle", schedule: config.cycle.schedule, script: script("../pipeline/cycle.js") },
-    { name: "watchdog", schedule: config.watchdog.schedule, script: script("../watchdog/watchdog.js") },
-    { name: "remind", schedule: config.reminder.schedule, script: script("../watchdog/remind.js") },
+    { name: "cycle", schedule: config.cycle.schedule, script: distFile("bin/cycle.cjs") },
+    { name: "watchdog", schedule: config.watchdog.schedule, script: distFile("bin/watchdog.cjs") },
+    { name: "remind", schedule: config.reminder.schedule, script: distFile("bin/remind.cjs") },
   ];
   const running = new Map<string, ChildProcess>();
   let stopping = false;

@@ -3,7 +3,7 @@
  * The operator command. Each subcommand loads only its own module, so `watchkeeper
  * watchdog` never loads strategy code and a broken strategy cannot break it.
  */
-import { runEntry, type EntryContext } from "../watchdog/core/cli.js";
+import { isMain, runEntry, type EntryContext } from "../watchdog/core/cli.js";
 
 type Main = (ctx: EntryContext) => Promise<number>;
 
@@ -36,15 +36,19 @@ function usage(): string {
   ].join("\n");
 }
 
-const [name, ...rest] = process.argv.slice(2);
-if (!name || name === "--help" || name === "-h" || name === "help") {
-  process.stdout.write(usage() + "\n");
-  process.exit(name ? 0 : 64);
+/** What dist/bin/watchkeeper.cjs calls: the bundled operator command. */
+export async function main(argv = process.argv.slice(2)): Promise<never> {
+  const [name, ...rest] = argv;
+  if (!name || name === "--help" || name === "-h" || name === "help") {
+    process.stdout.write(usage() + "\n");
+    process.exit(name ? 0 : 64);
+  }
+  const cmd = COMMANDS[name];
+  if (!cmd) {
+    process.stderr.write(`watchkeeper: unknown command "${name}"${name === "resume" ? " (resuming is a manual edit of data/circuit.json: see watchkeeper status)" : ""}\n\n${usage()}\n`);
+    process.exit(64);
+  }
+  return runEntry(name, await cmd.load(), rest);
 }
-const cmd = COMMANDS[name];
-if (!cmd) {
-  process.stderr.write(`watchkeeper: unknown command "${name}"${name === "resume" ? " (resuming is a manual edit of data/circuit.json: see watchkeeper status)" : ""}\n\n${usage()}\n`);
-  process.exit(64);
-}
-const main = await cmd.load();
-await runEntry(name, main, rest);
+
+if (isMain(import.meta.url)) void main();

@@ -105,6 +105,16 @@ describe("architecture", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("the watchdog and reminder bundles hold no pipeline code; the cycle bundle does", () => {
+    // Rolldown marks each inlined module with a "// path" line.
+    const modules = (name: string) => readFileSync(join(ROOT, `dist/bin/${name}.bundle.cjs`), "utf8").match(/^\/\/ (dist\/\S+)$/gm) ?? [];
+    for (const name of ["watchdog", "remind"]) {
+      expect(modules(name).length).toBeGreaterThan(10);
+      expect(modules(name).filter((m) => m.includes("dist/pipeline/"))).toEqual([]);
+    }
+    expect(modules("cycle").some((m) => m.includes("dist/pipeline/cycle.js"))).toBe(true);
+  });
+
   it("the watchdog runs even when the strategy module is broken", async () => {
     const sb = sandbox({ strategy: { module: "./does-not-exist.mjs" } });
     sb.watchedForAnHour();

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ENTRY, ROOT, run, sandbox, wk } from "./helpers/run.js";
+import { ENTRY, ROOT, nextSlot, run, sandbox, wk } from "./helpers/run.js";
 import { tool } from "./helpers/tools.js";
 
 const chromium = tool("chromium", "chromium");
@@ -10,12 +10,19 @@ const chromium = tool("chromium", "chromium");
 describe("audit report in a real browser", () => {
   it.skipIf(!chromium.ok)("renders the timeline and searchable tables offline, and prints", async () => {
     const sb = sandbox({ strategy: { options: { barSec: 1 } } });
-    for (let i = 0; i < 3; i++) await run([ENTRY.cycle, "--config", sb.config]);
+    // One cycle a slot: a second cycle in the same slot would record its decisions as duplicates, not again.
+    for (let i = 0; i < 3; i++) {
+      await run([ENTRY.cycle, "--config", sb.config]);
+      await nextSlot();
+    }
     await run([ENTRY.cycle, "--config", sb.config], { env: { WATCHKEEPER_DEMO_FAULT: "throw" } });
     await run([ENTRY.watchdog, "--config", sb.config]);
     await new Promise((r) => setTimeout(r, 1100));
     sb.write("data/circuit.json", '{"paused": false}\n');
-    for (let i = 0; i < 2; i++) await run([ENTRY.cycle, "--config", sb.config]);
+    for (let i = 0; i < 2; i++) {
+      await run([ENTRY.cycle, "--config", sb.config]);
+      await nextSlot();
+    }
     const out = sb.file("report.html");
     const r = await wk(sb, ["audit", "report", "--out", out]);
     expect(r.code, r.stderr).toBe(0);

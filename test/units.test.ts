@@ -66,8 +66,8 @@ describe("systemd units", () => {
       // The executable and scripts must exist for verify: make the nasty tree real.
       const c = ctx({ projectDir });
       if (projectDir === NASTY) {
-        for (const rel of ["dist/pipeline", "dist/watchdog", "dist/scripts"]) mkdirSync(join(NASTY, rel), { recursive: true });
-        for (const rel of ["dist/pipeline/cycle.js", "dist/watchdog/watchdog.js", "dist/watchdog/remind.js", "dist/scripts/watchkeeper.js"]) writeFileSync(join(NASTY, rel), "");
+        for (const rel of ["dist/bin"]) mkdirSync(join(NASTY, rel), { recursive: true });
+        for (const rel of ["dist/bin/cycle.cjs", "dist/bin/watchdog.cjs", "dist/bin/remind.cjs", "dist/bin/watchkeeper.cjs"]) writeFileSync(join(NASTY, rel), "");
         copyFileSync(process.execPath, join(NASTY, "node"));
         chmodSync(join(NASTY, "node"), 0o755);
         c.nodePath = join(NASTY, "node");
@@ -86,7 +86,7 @@ describe("systemd units", () => {
     const c = ctx({ projectDir: NASTY, nodePath: `${NASTY}/node`, configPath: `${NASTY}/c.json` });
     const svc = renderSystemd(c).files.find((f) => f.name === "watchkeeper-cycle.service")!.content;
     const exec = /^ExecStart=(.*)$/m.exec(svc)![1]!;
-    expect(systemdWords(exec)).toEqual(["/usr/bin/env", `${NASTY}/node`, `${NASTY}/dist/pipeline/cycle.js`, "--config", `${NASTY}/c.json`]);
+    expect(systemdWords(exec)).toEqual(["/usr/bin/env", `${NASTY}/node`, `${NASTY}/dist/bin/cycle.cjs`, "--config", `${NASTY}/c.json`]);
     expect(/^WorkingDirectory=(.*)$/m.exec(svc)![1]!.replace(/%%/g, "%")).toBe(NASTY);
     const env = [...svc.matchAll(/^Environment=(.*)$/gm)].map((m) => systemdWords(m[1]!)[0]);
     expect(env).toContain(`WATCHKEEPER_CONFIG=${NASTY}/c.json`);

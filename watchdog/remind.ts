@@ -42,4 +42,6 @@ export async function remindMain(ctx: EntryContext): Promise<number> {
   return EXIT.OK;
 }
 
-if (isMain(import.meta.url)) void runEntry("remind", remindMain);
+/** What dist/bin/remind.cjs calls: the bundled entrypoint. */
+export const main = (): Promise<never> => runEntry("remind", remindMain);
+if (isMain(import.meta.url)) void main();

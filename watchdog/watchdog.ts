@@ -134,4 +134,6 @@ async function runWatchdog(ctx: EntryContext): Promise<number> {
   return EXIT.OK;
 }
 
-if (isMain(import.meta.url)) void runEntry("watchdog", watchdogMain);
+/** What dist/bin/watchdog.cjs calls: the bundled entrypoint. */
+export const main = (): Promise<never> => runEntry("watchdog", watchdogMain);
+if (isMain(import.meta.url)) void main();

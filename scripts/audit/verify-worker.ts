@@ -4,10 +4,12 @@
  */
 import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
 import { verifyFile, type ExpectHead, type VerifySummary } from "./verify.js";
+import { distFile } from "../../watchdog/core/where.js";
 
 export function verifyInWorker(file: string, expect: ExpectHead | null, onProgress?: (done: number, total: number) => void): Promise<VerifySummary> {
   return new Promise((resolve, reject) => {
-    const w = new Worker(new URL(import.meta.url), {
+    // This file as built by tsc: inlined into the CLI bundle, import.meta.url would name the whole CLI.
+    const w = new Worker(distFile("scripts/audit/verify-worker.js"), {
       workerData: { file, expect },
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 },
     });

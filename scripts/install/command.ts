@@ -9,8 +9,9 @@ import { localTimezone } from "../../watchdog/core/onschedule.js";
 import { renderLaunchd } from "./launchd.js";
 import { renderSystemd, type Rendered } from "./systemd.js";
 import { sh, type InstallContext } from "./jobs.js";
+import { projectDir } from "../../watchdog/core/where.js";
 
-export const PROJECT_DIR = resolve(fileURLToPath(new URL("../../../", import.meta.url)));
+export const PROJECT_DIR = projectDir();
 
 export type Target = "systemd" | "launchd";
 

@@ -37,7 +37,7 @@ export function jobs(ctx: InstallContext): Job[] {
     {
       id: "cycle",
       description: "watchkeeper cycle runner",
-      script: js("pipeline/cycle.js"),
+      script: js("bin/cycle.cjs"),
       schedule: c.cycle.schedule,
       // The runner's own deadline (timeoutSec + abortGraceSec) acts first; this is the backstop.
       timeoutStartSec: Math.ceil(c.cycle.timeoutSec + c.cycle.abortGraceSec + 30),
@@ -45,11 +45,11 @@ export function jobs(ctx: InstallContext): Job[] {
     {
       id: "watchdog",
       description: "watchkeeper watchdog",
-      script: js("watchdog/watchdog.js"),
+      script: js("bin/watchdog.cjs"),
       schedule: c.watchdog.schedule,
       timeoutStartSec: Math.ceil(c.watchdog.killGraceSec + 5 + alertSec),
     },
-    { id: "remind", description: "watchkeeper resume reminder", script: js("watchdog/remind.js"), schedule: c.reminder.schedule, timeoutStartSec: alertSec },
+    { id: "remind", description: "watchkeeper resume reminder", script: js("bin/remind.cjs"), schedule: c.reminder.schedule, timeoutStartSec: alertSec },
   ];
 }
 

@@ -76,7 +76,7 @@ export function renderLaunchd(ctx: InstallContext): Rendered {
       name: `${label}.plist`,
       content: plist({
         Label: label,
-        ProgramArguments: [ctx.nodePath, `${ctx.projectDir}/dist/scripts/watchkeeper.js`, "bot", "--config", ctx.configPath],
+        ProgramArguments: [ctx.nodePath, `${ctx.projectDir}/dist/bin/watchkeeper.cjs`, "bot", "--config", ctx.configPath],
         WorkingDirectory: ctx.projectDir,
         EnvironmentVariables: { PATH: path, WATCHKEEPER_CONFIG: ctx.configPath, WATCHKEEPER_ENV_FILE: ctx.envFile, WATCHKEEPER_LOG: "json" },
         StandardOutPath: log,

@@ -104,7 +104,7 @@ export function renderSystemd(ctx: InstallContext): Rendered {
   files.push({
     name: `${p}-onfailure@.service`,
     content: service(
-      [ctx.nodePath, `${ctx.projectDir}/dist/scripts/watchkeeper.js`, "unit-failed", "--unit", "%i", "--config", ctx.configPath],
+      [ctx.nodePath, `${ctx.projectDir}/dist/bin/watchkeeper.cjs`, "unit-failed", "--unit", "%i", "--config", ctx.configPath],
       120,
       false,
       "watchkeeper alert: a unit failed",
@@ -118,7 +118,7 @@ export function renderSystemd(ctx: InstallContext): Rendered {
     files.push({
       name: `${p}-bot.service`,
       content:
-        service([ctx.nodePath, `${ctx.projectDir}/dist/scripts/watchkeeper.js`, "bot", "--config", ctx.configPath], 0, false, "watchkeeper Telegram bot (pause from the phone)")
+        service([ctx.nodePath, `${ctx.projectDir}/dist/bin/watchkeeper.cjs`, "bot", "--config", ctx.configPath], 0, false, "watchkeeper Telegram bot (pause from the phone)")
           .replace("Type=oneshot", "Type=simple")
           .replace(/^TimeoutStartSec=0\n/m, "")
           .replace(/^SuccessExitStatus=2\n/m, "Restart=on-failure\nRestartSec=10\n") + `\n[Install]\nWantedBy=${user ? "default.target" : "multi-user.target"}\n`,

@@ -104,10 +104,10 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
       await new Promise((r) => spawn(process.execPath, [join(ROOT, script), "--config", config], { env, stdio: "ignore" }).on("exit", r));
       return Date.now() - t0;
     };
-    await timeRun("dist/pipeline/cycle.js"); // warm the page cache first
+    await timeRun("dist/bin/cycle.cjs"); // warm the page cache first
     await new Promise((r) => setTimeout(r, 1000));
-    const cycleSpan = await timeRun("dist/pipeline/cycle.js");
-    const wdSpan = await timeRun("dist/watchdog/watchdog.js");
+    const cycleSpan = await timeRun("dist/bin/cycle.cjs");
+    const wdSpan = await timeRun("dist/bin/watchdog.cjs");
     if (existsSync(join(dir, "data", "circuit.json"))) writeFileSync(join(dir, "data", "circuit.json"), '{"paused": false}\n');
     for (let i = 0; i < kills; i++) {
       const watchdog = i % 5 === 4;
@@ -116,7 +116,7 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
         writeFileSync(join(dir, "data", "heartbeat.json"), JSON.stringify({ at: Math.floor(Date.now() / 1000) - 86400, status: "ok" }));
       }
       // Make each cycle a new slot sometimes, a re-run of the same slot other times.
-      const killed = await runAndKill([join(ROOT, watchdog ? "dist/watchdog/watchdog.js" : "dist/pipeline/cycle.js"), "--config", config], env, Math.floor((watchdog ? wdSpan : cycleSpan) * (rnd() < 0.5 ? rnd() * 0.9 : 0.55 + rnd() * 0.4)) /* half in the working phase, after start-up */);
+      const killed = await runAndKill([join(ROOT, watchdog ? "dist/bin/watchdog.cjs" : "dist/bin/cycle.cjs"), "--config", config], env, Math.floor((watchdog ? wdSpan : cycleSpan) * (rnd() < 0.5 ? rnd() * 0.9 : 0.55 + rnd() * 0.4)) /* half in the working phase, after start-up */);
       if (killed) {
         st.kills++;
         if (watchdog) st.watchdogKills++;
@@ -131,7 +131,7 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
     }
     // One clean cycle: the lock left by the last kill is recovered, the torn tail sealed.
     await new Promise((r) => setTimeout(r, 1100));
-    const ok = await new Promise<number | null>((resolve) => spawn(process.execPath, [join(ROOT, "dist/pipeline/cycle.js"), "--config", config], { env, stdio: "ignore" }).on("exit", (c) => resolve(c)));
+    const ok = await new Promise<number | null>((resolve) => spawn(process.execPath, [join(ROOT, "dist/bin/cycle.cjs"), "--config", config], { env, stdio: "ignore" }).on("exit", (c) => resolve(c)));
     if (ok !== 0) st.failures.push(`the cycle after the last kill exited ${ok}, not 0`);
     const log = join(dir, "memory", "decisions.jsonl");
     const v = await verifyFile(log, null);

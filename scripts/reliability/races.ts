@@ -36,7 +36,7 @@ export async function personVsWatchdog(n: number): Promise<RaceStats> {
   for (let i = 0; i < n; i++) {
     const { dir, config } = setup();
     try {
-      const wd = exit([join(ROOT, "dist/watchdog/watchdog.js"), "--config", config]);
+      const wd = exit([join(ROOT, "dist/bin/watchdog.cjs"), "--config", config]);
       await new Promise((r) => setTimeout(r, Math.random() * 350));
       writeFileSync(join(dir, "data", "circuit.json"), JSON.stringify({ paused: true, reason: "person", by: "me" }) + "\n");
       await wd;
@@ -56,7 +56,7 @@ export async function twoWatchdogs(n: number): Promise<RaceStats> {
   for (let i = 0; i < n; i++) {
     const { dir, config } = setup();
     try {
-      const [a, b] = await Promise.all([exit([join(ROOT, "dist/watchdog/watchdog.js"), "--config", config]), exit([join(ROOT, "dist/watchdog/watchdog.js"), "--config", config])]);
+      const [a, b] = await Promise.all([exit([join(ROOT, "dist/bin/watchdog.cjs"), "--config", config]), exit([join(ROOT, "dist/bin/watchdog.cjs"), "--config", config])]);
       const alerts = (a.out.match(/circuit tripped/g) ?? []).length + (b.out.match(/circuit tripped/g) ?? []).length;
       if (alerts !== 1) failures.push(`case ${i}: ${alerts} trip alerts, not 1`);
       const log = existsSync(join(dir, "memory", "decisions.jsonl")) ? readFileSync(join(dir, "memory", "decisions.jsonl"), "utf8") : "";

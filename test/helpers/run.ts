@@ -6,11 +6,12 @@ import { fileURLToPath } from "node:url";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DIST = join(ROOT, "dist");
-export const BIN = join(DIST, "scripts/watchkeeper.js");
+/** What the timers and the bin run: the bundled entrypoints (scripts/bundle.ts). */
+export const BIN = join(DIST, "bin/watchkeeper.cjs");
 export const ENTRY = {
-  cycle: join(DIST, "pipeline/cycle.js"),
-  watchdog: join(DIST, "watchdog/watchdog.js"),
-  remind: join(DIST, "watchdog/remind.js"),
+  cycle: join(DIST, "bin/cycle.cjs"),
+  watchdog: join(DIST, "bin/watchdog.cjs"),
+  remind: join(DIST, "bin/remind.cjs"),
 };
 
 export interface Sandbox {
@@ -139,6 +140,11 @@ export function waitForStderr(child: ChildProcess, until: (stderr: string) => bo
 
 export function run(args: string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<RunResult> {
   return collect(start(args, opts));
+}
+
+/** Waits into the next whole second: the next cycle slot of the tests' per-second schedule. */
+export function nextSlot(): Promise<void> {
+  return new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 20));
 }
 
 /** `watchkeeper <cmd> --config <sandbox config>` */

@@ -9,6 +9,7 @@ import { exitCodeFor, messageOf, WkError, EXIT } from "./errors.js";
 import { createLogger, redact, type Logger } from "./log.js";
 import { statePaths, type StatePaths } from "./state.js";
 import { systemClock, type Clock } from "./time.js";
+import { projectDir } from "./where.js";
 
 export interface EntryContext {
   args: string[];
@@ -24,7 +25,7 @@ let cachedVersion: string | undefined;
 export function version(): string {
   if (cachedVersion === undefined) {
     try {
-      const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version?: string };
+      const pkg = JSON.parse(readFileSync(join(projectDir(), "package.json"), "utf8")) as { version?: string };
       cachedVersion = pkg.version ?? "0.0.0";
     } catch {
       cachedVersion = "0.0.0";

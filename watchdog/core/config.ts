@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { z } from "zod";
+import { z } from "./zod.js";
 import { CronError, isValidTimezone, parseCron } from "./cron.js";
 import { errno, messageOf, WkError } from "./errors.js";
 

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import { z } from "./zod.js";
 
 const epoch = z.number().finite().describe("Epoch seconds.");
 
