@@ -6,7 +6,9 @@
  * modules on every start; the cache saves compiling them (see README, Performance).
  * The strategy and the worker threads stay separate files, loaded from dist/ by path.
  */
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createRequire } from "node:module";
 import { build } from "rolldown";
@@ -40,9 +42,23 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
   chmodSync(launcher, 0o755);
 }
 
-// Warm the caches in a child-free way: evaluate each bundle's top level here, with the Node that will run it.
-const { warm } = createRequire(import.meta.url)(distFile("scripts/launch/loader.cjs")) as { warm: (file: string) => number };
-for (const name of Object.keys(ENTRIES)) {
-  const bytes = warm(join(binDir, `${name}.bundle.cjs`));
-  process.stdout.write(`dist/bin/${name}.cjs (code cache ${(bytes / 1024).toFixed(0)} KB)\n`);
+// The code caches, from one real run of each in a scratch folder with this Node: a cache
+// made at exit holds every function the run compiled, not only the top level. Nothing is
+// sent: the environment has no Telegram, witness or alert settings. If a run fails, the
+// cache of its top level alone is written instead.
+const scratch = mkdtempSync(join(tmpdir(), "wk-bundle-"));
+try {
+  const config = join(scratch, "watchkeeper.config.json");
+  writeFileSync(config, JSON.stringify({ cycle: { schedule: "* * * * * *" } }));
+  const env = { PATH: process.env.PATH ?? "", HOME: scratch, WATCHKEEPER_LOG: "json", WATCHKEEPER_LOG_LEVEL: "silent" };
+  const { warm } = createRequire(import.meta.url)(distFile("scripts/launch/loader.cjs")) as { warm: (file: string) => number };
+  for (const [name, args] of [["cycle", []], ["watchdog", []], ["remind", []], ["watchkeeper", ["status"]]] as const) {
+    const bundle = join(binDir, `${name}.bundle.cjs`);
+    const r = spawnSync(process.execPath, [join(binDir, `${name}.cjs`), ...args, "--config", config], { cwd: scratch, env, encoding: "utf8", timeout: 30_000 });
+    if (!existsSync(`${bundle}.cache`)) warm(bundle);
+    const why = existsSync(`${bundle}.cache`) ? "" : " (none: not writable here)";
+    process.stdout.write(`dist/bin/${name}.cjs: code cache ${(statSync(`${bundle}.cache`, { throwIfNoEntry: false })?.size ?? 0) >> 10} KB from a run (${r.status === null ? "killed" : `exit ${r.status}`})${why}\n`);
+  }
+} finally {
+  rmSync(scratch, { recursive: true, force: true });
 }

@@ -53,7 +53,7 @@ export async function doctorMain(ctx: EntryContext): Promise<number> {
 
   add(loaded.file ? "ok" : "warn", "config", loaded.file ? `${loaded.file} is valid` : "no config file: using the defaults (watchkeeper install writes one)");
   const [maj, min] = process.versions.node.split(".").map(Number) as [number, number];
-  add(maj > 20 || (maj === 20 && min >= 10) ? "ok" : "FAIL", "node", `${process.execPath} ${process.version}${maj > 20 || (maj === 20 && min >= 10) ? "" : " (needs >= 20.10)"}`);
+  add(maj > 20 || (maj === 20 && min >= 16) ? "ok" : "FAIL", "node", `${process.execPath} ${process.version}${maj > 20 || (maj === 20 && min >= 16) ? "" : " (needs >= 20.16)"}`);
   for (const rel of ["dist/bin/cycle.cjs", "dist/bin/watchdog.cjs", "dist/bin/remind.cjs"]) {
     const p = join(PROJECT_DIR, rel);
     add(existsSync(p) ? "ok" : "FAIL", "script", existsSync(p) ? p : `${p} is missing: run npm run build`);

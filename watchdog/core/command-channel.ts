@@ -1,4 +1,4 @@
-import { spawn } from "node:child_process";
+import { childProcess } from "./lazy.js";
 import { DeliveryError, type AlertMeta, type Channel } from "./telegram.js";
 import { htmlToText } from "./messages.js";
 
@@ -35,7 +35,7 @@ export function commandChannel(command: string | readonly string[], opts: { time
           if (err) reject(err);
           else resolve();
         };
-        const child = spawn(file, args, { env, stdio: ["pipe", "ignore", "pipe"] });
+        const child = childProcess().spawn(file, args, { env, stdio: ["pipe", "ignore", "pipe"] });
         const timer = setTimeout(() => {
           child.kill("SIGKILL");
           done(new DeliveryError(`alert command did not finish within ${opts.timeoutSec}s`, true));

@@ -1,6 +1,5 @@
 import { closeSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readFileSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
-import { randomBytes } from "node:crypto";
 import { errno, messageOf, WkError } from "./errors.js";
 
 /** Temp files this process has open, so a SIGTERM handler can remove them. */
@@ -19,6 +18,12 @@ export function fsyncDir(dir: string): void {
   }
 }
 
+let tempCounter = 0;
+/** Unique among live processes (pid, then a per-process counter); the random part covers a reused pid's leftovers. */
+export function uniqueSuffix(): string {
+  return `${process.pid}.${(++tempCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
+}
+
 /**
  * Writes `data` to a fresh temp file beside `path` and fsyncs it, then hands the temp
  * name to `publish`; the temp file is always gone afterwards and any failure is an IO
@@ -26,7 +31,7 @@ export function fsyncDir(dir: string): void {
  */
 function viaTemp<T>(path: string, data: string, publish: (tmp: string, dir: string) => T): T {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);
+  const tmp = join(dir, `.${basename(path)}.${uniqueSuffix()}.tmp`);
   liveTempFiles.add(tmp);
   try {
     mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
 import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
-import { createHash, hash as oneShotHash } from "node:crypto";
+import { crypto } from "./lazy.js";
 import { dirname } from "node:path";
 import { acquireLock } from "./lock.js";
 import { errno, messageOf, WkError } from "./errors.js";
@@ -11,7 +11,8 @@ export const GENESIS = "0".repeat(64);
 
 export function sha256(bytes: Buffer | string): string {
   // The one-shot form (Node >= 20.12) allocates no Hash object: verify calls this per line.
-  return typeof oneShotHash === "function" ? oneShotHash("sha256", bytes, "hex") : createHash("sha256").update(bytes).digest("hex");
+  const c = crypto();
+  return typeof c.hash === "function" ? c.hash("sha256", bytes, "hex") : c.createHash("sha256").update(bytes).digest("hex");
 }
 
 export interface AppendResult {

@@ -1,9 +1,8 @@
 import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
-import { randomBytes } from "node:crypto";
 import { errno, messageOf, WkError } from "./errors.js";
 import { LockSchema, type LockInfo } from "./schemas.js";
-import { fsyncDir } from "./fsx.js";
+import { fsyncDir, uniqueSuffix } from "./fsx.js";
 import { dirname } from "node:path";
 
 export function isPidAlive(pid: number): boolean {
@@ -61,7 +60,7 @@ export interface Lock {
 
 function tryCreate(path: string, body: string): boolean {
   mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.${process.pid}.${randomBytes(4).toString("hex")}.new`;
+  const tmp = `${path}.${uniqueSuffix()}.new`;
   writeFileSync(tmp, body, { mode: 0o644, flush: true });
   try {
     // link() publishes a complete file atomically and fails if the lock exists.
@@ -91,7 +90,7 @@ function tryCreate(path: string, body: string): boolean {
 
 /** Moves a stale lock aside; returns false if it changed under us (someone else took over). */
 function removeStale(path: string, seen: LockHolder & { kind: "stale" }): boolean {
-  const aside = `${path}.stale.${process.pid}.${randomBytes(3).toString("hex")}`;
+  const aside = `${path}.stale.${uniqueSuffix()}`;
   try {
     renameSync(path, aside);
   } catch (err) {

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, renameSync } from "node:fs";
 import { join } from "node:path";
-import { randomBytes } from "node:crypto";
+import { crypto } from "./lazy.js";
 import { atomicWriteFile, fsyncDir, parseJson, readState, removeFile } from "./fsx.js";
 import { acquireLock } from "./lock.js";
 import { errno, messageOf, WkError } from "./errors.js";
@@ -27,7 +27,7 @@ function audit(deps: OutboxDeps, kind: string, fields: Record<string, unknown>):
 
 /** Names sort oldest first: zero-padded milliseconds, then a random tiebreak. */
 function itemFileName(nowMs: number): { id: string; file: string } {
-  const id = `${String(nowMs).padStart(15, "0")}-${randomBytes(4).toString("hex")}`;
+  const id = `${String(nowMs).padStart(15, "0")}-${crypto().randomBytes(4).toString("hex")}`;
   return { id, file: `${id}.json` };
 }
 

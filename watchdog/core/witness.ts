@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { crypto } from "./lazy.js";
 import type { Logger } from "./log.js";
 import { exitCodeFor, messageOf } from "./errors.js";
 
@@ -25,7 +25,7 @@ export function clip(body: string): string {
 }
 
 export function witness(url: string | undefined, opts: { budgetMs: number; log: Logger; rid?: string; fetch?: typeof fetch }): Witness {
-  const rid = opts.rid ?? randomUUID();
+  const rid = opts.rid ?? crypto().randomUUID();
   const deadline = Date.now() + opts.budgetMs;
   const doFetch = opts.fetch ?? globalThis.fetch;
   const ping = async (suffix: string, body?: string): Promise<void> => {
