@@ -157,3 +157,31 @@ describe("audit verify", () => {
     void nowSec;
   });
 });
+
+describe("audit verify reads in fixed-size blocks", () => {
+  it("lines across block boundaries and a line longer than a block verify; a byte changed inside the long line is caught", async () => {
+    const { verifyFile } = await import("../scripts/audit/verify.js");
+    const sb = sandbox();
+    const lines: string[] = [];
+    let prev = "0".repeat(64);
+    for (let seq = 1; seq <= 5000; seq++) {
+      // Record 2500 is 1.5 MB: bigger than the 1 MB read block.
+      const pad = seq === 2500 ? "x".repeat(1_500_000) : "y".repeat(seq % 300);
+      const line = JSON.stringify({ seq, prev, at: 1795476000 + seq, iso: "2026-11-23T00:00:00Z", kind: "decision", cycle: `c${seq}`, pad });
+      lines.push(line);
+      prev = sha(line);
+    }
+    const file = sb.file("log.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const ok = await verifyFile(file, null);
+    expect(ok).toMatchObject({ ok: true, records: 5000, lines: 5000 });
+    expect(ok.head?.hash).toBe(prev);
+    const bytes = readFileSync(file);
+    const at = bytes.indexOf("xxxx") + 1_000_000; // inside the long line, past the first block
+    bytes[at] = "z".charCodeAt(0);
+    writeFileSync(file, bytes);
+    const bad = await verifyFile(file, null);
+    expect(bad.ok).toBe(false);
+    expect(bad.issues[0]).toMatchObject({ line: 2500 });
+  });
+});

@@ -3,5 +3,8 @@
  * costs a few milliseconds of a start that a timer pays every few minutes for years.
  * (process.getBuiltinModule: Node >= 20.16; a bundler cannot hoist it to the top.)
  */
-export const crypto = (): typeof import("node:crypto") => process.getBuiltinModule("node:crypto");
-export const childProcess = (): typeof import("node:child_process") => process.getBuiltinModule("node:child_process");
+let cryptoModule: typeof import("node:crypto") | undefined;
+let childProcessModule: typeof import("node:child_process") | undefined;
+// Kept once loaded: the audit verifier hashes a million lines, and each lookup costs.
+export const crypto = (): typeof import("node:crypto") => (cryptoModule ??= process.getBuiltinModule("node:crypto"));
+export const childProcess = (): typeof import("node:child_process") => (childProcessModule ??= process.getBuiltinModule("node:child_process"));
