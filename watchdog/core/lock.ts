@@ -2,7 +2,7 @@ import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, wr
 import { hostname } from "node:os";
 import { errno, messageOf, WkError } from "./errors.js";
 import { LockSchema, type LockInfo } from "./schemas.js";
-import { fsyncDir, uniqueSuffix } from "./fsx.js";
+import { uniqueSuffix } from "./fsx.js";
 import { dirname } from "node:path";
 
 export function isPidAlive(pid: number): boolean {
@@ -58,10 +58,16 @@ export interface Lock {
   release(): void;
 }
 
+/**
+ * Locks coordinate live processes, and a power cut ends them all: a lock is published
+ * atomically (complete or absent for every reader) but not fsynced. One lost or left
+ * empty by a crash is absent or "not valid", and the next taker recovers it as stale.
+ * (Two of a cycle's durable operations per lock taken, 8 of 29, went here.)
+ */
 function tryCreate(path: string, body: string): boolean {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${uniqueSuffix()}.new`;
-  writeFileSync(tmp, body, { mode: 0o644, flush: true });
+  writeFileSync(tmp, body, { mode: 0o644 });
   try {
     // link() publishes a complete file atomically and fails if the lock exists.
     linkSync(tmp, path);
@@ -71,7 +77,7 @@ function tryCreate(path: string, body: string): boolean {
     if (["EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS"].includes(errno(err) ?? "")) {
       // A file system without hard links: fall back to exclusive create.
       try {
-        writeFileSync(path, body, { flag: "wx", flush: true });
+        writeFileSync(path, body, { flag: "wx" });
         return true;
       } catch (e2) {
         if (errno(e2) === "EEXIST") return false;
@@ -146,11 +152,6 @@ export async function acquireLock(path: string, opts: AcquireOptions): Promise<L
       throw new WkError("IO", `${path}: cannot create lock (${errno(err) ?? messageOf(err)})`, { cause: err });
     }
     if (created) {
-      try {
-        fsyncDir(dirname(path));
-      } catch {
-        // a lock need not survive a power cut
-      }
       return {
         path,
         info,
