@@ -31,12 +31,17 @@ const stat = (xs: number[]): Stat => {
 const fmt = (x: number, d = 0) => x.toFixed(d);
 
 /** Wall time (ms) and, with /usr/bin/time, peak RSS (KB) of one command. */
-function measure(cmd: string[], cwd: string, env: NodeJS.ProcessEnv): { ms: number; rssKb: number | null } {
+function measure(cmd: string[], cwd: string, env: NodeJS.ProcessEnv): { ms: number; rssKb: number | null; status: number | null; stderr: string } {
   const t0 = performance.now();
   const r = TIME ? spawnSync(TIME, ["-f", "%M", ...cmd], { cwd, env, encoding: "utf8" }) : spawnSync(cmd[0]!, cmd.slice(1), { cwd, env, encoding: "utf8" });
   const ms = performance.now() - t0;
   const rss = TIME ? Number(/(\d+)\s*$/.exec(r.stderr.trim())?.[1]) : NaN;
-  return { ms, rssKb: Number.isFinite(rss) ? rss : null };
+  return { ms, rssKb: Number.isFinite(rss) ? rss : null, status: r.status, stderr: r.stderr };
+}
+
+/** Sleeps into the next whole second: each measured cycle gets a scheduled slot of its own. */
+function nextSecond(): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 1000 - (Date.now() % 1000) + 20);
 }
 
 const results: Record<string, unknown> = { machine: { cpus: cpus().length, model: cpus()[0]?.model ?? "?", node: process.version, platform: process.platform }, at: new Date().toISOString() };
@@ -50,14 +55,16 @@ const results: Record<string, unknown> = { machine: { cpus: cpus().length, model
   const node = process.execPath;
   // What the timers run (dist/bin: one bundle each, with its code cache), and, as the
   // "before", the same entrypoints as tsc emits them (a tree of ES modules).
-  const cmds: Record<string, { cmd: string[]; target: number | null }> = {
-    "node -e 0": { cmd: [node, "-e", "0"], target: 1 },
-    watchdog: { cmd: [node, join(ROOT, "dist/bin/watchdog.cjs")], target: 1.25 },
-    remind: { cmd: [node, join(ROOT, "dist/bin/remind.cjs")], target: 1.25 },
-    status: { cmd: [node, join(ROOT, "dist/bin/watchkeeper.cjs"), "status"], target: 1.25 },
-    cycle: { cmd: [node, join(ROOT, "dist/bin/cycle.cjs")], target: 1.5 },
-    "watchdog (ESM)": { cmd: [node, join(ROOT, "dist/watchdog/watchdog.js")], target: null },
-    "cycle (ESM)": { cmd: [node, join(ROOT, "dist/pipeline/cycle.js")], target: null },
+  // Each must do its real job: a full ok cycle, a healthy watchdog, a green reminder. An
+  // unexpected exit stops the bench (a re-run of one slot, or a trip, would be measured as a fast exit).
+  const cmds: Record<string, { cmd: string[]; target: number | null; ok: number[]; slot?: boolean }> = {
+    "node -e 0": { cmd: [node, "-e", "0"], target: 1, ok: [0] },
+    watchdog: { cmd: [node, join(ROOT, "dist/bin/watchdog.cjs")], target: 1.25, ok: [0] },
+    remind: { cmd: [node, join(ROOT, "dist/bin/remind.cjs")], target: 1.25, ok: [0] },
+    status: { cmd: [node, join(ROOT, "dist/bin/watchkeeper.cjs"), "status"], target: 1.25, ok: [0, 1] }, // 1: Telegram is not set up
+    cycle: { cmd: [node, join(ROOT, "dist/bin/cycle.cjs")], target: 1.5, ok: [0], slot: true },
+    "watchdog (ESM)": { cmd: [node, join(ROOT, "dist/watchdog/watchdog.js")], target: null, ok: [0] },
+    "cycle (ESM)": { cmd: [node, join(ROOT, "dist/pipeline/cycle.js")], target: null, ok: [0], slot: true },
   };
   // A healthy state to start from: a beat, a watchdog record, a green circuit.
   spawnSync(node, [join(ROOT, "dist/bin/cycle.cjs")], { cwd: dir, env });
@@ -66,7 +73,9 @@ const results: Record<string, unknown> = { machine: { cpus: cpus().length, model
   const samples: Record<string, { ms: number[]; rss: number[] }> = {};
   for (let i = 0; i < runs; i++)
     for (const [name, c] of Object.entries(cmds)) {
+      if (c.slot) nextSecond();
       const m = measure(c.cmd, dir, env);
+      if (!c.ok.includes(m.status ?? -1)) throw new Error(`bench: ${name} exited ${m.status}, not ${c.ok.join(" or ")}:\n${m.stderr.slice(-800)}`);
       (samples[name] ??= { ms: [], rss: [] }).ms.push(m.ms);
       if (m.rssKb !== null) samples[name]!.rss.push(m.rssKb);
     }
