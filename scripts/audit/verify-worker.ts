@@ -11,7 +11,7 @@ export function verifyInWorker(file: string, expect: ExpectHead | null, onProgre
     // This file as built by tsc: inlined into the CLI bundle, import.meta.url would name the whole CLI.
     const w = new Worker(distFile("scripts/audit/verify-worker.js"), {
       workerData: { file, expect },
-      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 48 },
+      resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
     });
     w.on("message", (m: { progress?: [number, number]; summary?: VerifySummary; error?: { message: string; code?: string } }) => {
       if (m.progress) onProgress?.(m.progress[0], m.progress[1]);
