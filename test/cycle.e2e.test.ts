@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readdirSync, copyFileSync } from "node:fs";
 import { join } from "node:path";
-import { BIN, ENTRY, collect, logLines, run, sandbox, start, wk, ROOT } from "./helpers/run.js";
+import { BIN, ENTRY, collect, logLines, nextSlot, run, sandbox, start, wk, ROOT } from "./helpers/run.js";
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
@@ -106,10 +106,13 @@ describe("cycle runner (built entrypoint, real processes)", () => {
   it("a crash mid-append leaves one torn line; the next writer seals it and never glues onto it", async () => {
     const sb = fast();
     await run([ENTRY.cycle, "--config", sb.config]);
+    // Each cycle in a slot of its own: a re-run of one slot rightly records no decision twice.
+    await nextSlot();
     const crash = await run([ENTRY.cycle, "--config", sb.config], { env: { WATCHKEEPER_DEMO_FAULT: "crash" } });
     expect(crash.signal).toBe("SIGKILL");
     const torn = sb.read("memory/decisions.jsonl");
     expect(torn.endsWith("\n")).toBe(false);
+    await nextSlot();
     const next = await run([ENTRY.cycle, "--config", sb.config]);
     expect(next.code, next.stderr).toBe(0);
     const lines = sb.read("memory/decisions.jsonl").split("\n");
