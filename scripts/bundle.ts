@@ -30,15 +30,12 @@ const binDir = distFile("bin");
 rmSync(binDir, { recursive: true, force: true });
 mkdirSync(binDir, { recursive: true });
 
+/** One CommonJS file: builtins stay require()s; everything else, our code and the packages, is inlined. */
+const bundle = (entry: string, file: string) =>
+  build({ input: distFile(entry), platform: "node", external: [/^node:/], logLevel: "warn", output: { file, format: "cjs", codeSplitting: false, sourcemap: true } });
+
 for (const [name, entry] of Object.entries(ENTRIES)) {
-  await build({
-    input: distFile(entry),
-    platform: "node",
-    // Builtins stay require()s; everything else, our code and the packages, is inlined.
-    external: [/^node:/],
-    logLevel: "warn",
-    output: { file: join(binDir, `${name}.bundle.cjs`), format: "cjs", codeSplitting: false, sourcemap: true },
-  });
+  await bundle(entry, join(binDir, `${name}.bundle.cjs`));
   const launcher = join(binDir, `${name}.cjs`);
   writeFileSync(
     launcher,
@@ -47,14 +44,7 @@ for (const [name, entry] of Object.entries(ENTRIES)) {
   chmodSync(launcher, 0o755);
 }
 
-for (const [name, entry] of Object.entries(WORKERS))
-  await build({
-    input: distFile(entry),
-    platform: "node",
-    external: [/^node:/],
-    logLevel: "warn",
-    output: { file: join(binDir, `${name}.cjs`), format: "cjs", codeSplitting: false, sourcemap: true },
-  });
+for (const [name, entry] of Object.entries(WORKERS)) await bundle(entry, join(binDir, `${name}.cjs`));
 
 // The code caches, from one real run of each in a scratch folder with this Node: a cache
 // made at exit holds every function the run compiled, not only the top level. Nothing is
@@ -67,11 +57,11 @@ try {
   const env = { PATH: process.env.PATH ?? "", HOME: scratch, WATCHKEEPER_LOG: "json", WATCHKEEPER_LOG_LEVEL: "silent" };
   const { warm } = createRequire(import.meta.url)(distFile("scripts/launch/loader.cjs")) as { warm: (file: string) => number };
   for (const [name, args] of [["cycle", []], ["watchdog", []], ["remind", []], ["watchkeeper", ["status"]]] as const) {
-    const bundle = join(binDir, `${name}.bundle.cjs`);
+    const file = join(binDir, `${name}.bundle.cjs`);
     const r = spawnSync(process.execPath, [join(binDir, `${name}.cjs`), ...args, "--config", config], { cwd: scratch, env, encoding: "utf8", timeout: 30_000 });
-    if (!existsSync(`${bundle}.cache`)) warm(bundle);
-    const why = existsSync(`${bundle}.cache`) ? "" : " (none: not writable here)";
-    process.stdout.write(`dist/bin/${name}.cjs: code cache ${(statSync(`${bundle}.cache`, { throwIfNoEntry: false })?.size ?? 0) >> 10} KB from a run (${r.status === null ? "killed" : `exit ${r.status}`})${why}\n`);
+    if (!existsSync(`${file}.cache`)) warm(file);
+    const why = existsSync(`${file}.cache`) ? "" : " (none: not writable here)";
+    process.stdout.write(`dist/bin/${name}.cjs: code cache ${(statSync(`${file}.cache`, { throwIfNoEntry: false })?.size ?? 0) >> 10} KB from a run (${r.status === null ? "killed" : `exit ${r.status}`})${why}\n`);
   }
 } finally {
   rmSync(scratch, { recursive: true, force: true });

@@ -9,6 +9,7 @@ import { escapeHtml } from "../watchdog/core/messages.js";
 import { humanDuration, isoSec } from "../watchdog/core/time.js";
 import { watchdogLiveness } from "../watchdog/decide.js";
 import { watchdogSettings } from "../watchdog/settings.js";
+import { SCHEDULED } from "../watchdog/core/where.js";
 import { PROJECT_DIR, installContext, render, type Target } from "./install/command.js";
 
 type Status = "ok" | "warn" | "FAIL";
@@ -53,9 +54,10 @@ export async function doctorMain(ctx: EntryContext): Promise<number> {
 
   add(loaded.file ? "ok" : "warn", "config", loaded.file ? `${loaded.file} is valid` : "no config file: using the defaults (watchkeeper install writes one)");
   const [maj, min] = process.versions.node.split(".").map(Number) as [number, number];
-  add(maj > 20 || (maj === 20 && min >= 16) ? "ok" : "FAIL", "node", `${process.execPath} ${process.version}${maj > 20 || (maj === 20 && min >= 16) ? "" : " (needs >= 20.16)"}`);
-  for (const rel of ["dist/bin/cycle.cjs", "dist/bin/watchdog.cjs", "dist/bin/remind.cjs"]) {
-    const p = join(PROJECT_DIR, rel);
+  const nodeOk = maj > 20 || (maj === 20 && min >= 16);
+  add(nodeOk ? "ok" : "FAIL", "node", `${process.execPath} ${process.version}${nodeOk ? "" : " (needs >= 20.16)"}`);
+  for (const rel of Object.values(SCHEDULED)) {
+    const p = join(PROJECT_DIR, "dist", rel);
     add(existsSync(p) ? "ok" : "FAIL", "script", existsSync(p) ? p : `${p} is missing: run npm run build`);
   }
   for (const [name, dir] of [["data", loaded.dataDir], ["memory", loaded.memoryDir]] as const) {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import type { EntryContext } from "../watchdog/core/cli.js";
 import { EXIT } from "../watchdog/core/errors.js";
-import { distFile } from "../watchdog/core/where.js";
+import { distFile, SCHEDULED } from "../watchdog/core/where.js";
 
 const EXIT_MEANING: Record<number, string> = {
   0: "ok",
@@ -25,9 +25,9 @@ export async function startMain(ctx: EntryContext): Promise<number> {
   const log = ctx.log;
   const configArgs = file ? ["--config", file] : [];
   const jobs = [
-    { name: "cycle", schedule: config.cycle.schedule, script: distFile("bin/cycle.cjs") },
-    { name: "watchdog", schedule: config.watchdog.schedule, script: distFile("bin/watchdog.cjs") },
-    { name: "remind", schedule: config.reminder.schedule, script: distFile("bin/remind.cjs") },
+    { name: "cycle", schedule: config.cycle.schedule, script: distFile(SCHEDULED.cycle) },
+    { name: "watchdog", schedule: config.watchdog.schedule, script: distFile(SCHEDULED.watchdog) },
+    { name: "remind", schedule: config.reminder.schedule, script: distFile(SCHEDULED.remind) },
   ];
   const running = new Map<string, ChildProcess>();
   let stopping = false;

@@ -23,8 +23,10 @@ export async function remindMain(ctx: EntryContext): Promise<number> {
     ctx.log.error({ err: messageOf(err) }, "could not record this reminder run");
   }
   // Who watches the watchdog: this reminder, on its own timer.
-  const installedSinceMs = Math.min(firstAt * 1000, readFirstAt(ctx.paths.decisions) ?? Infinity);
-  const wd = watchdogLiveness(readWatchdogRecord(ctx.paths.watchdogRecord), watchdogSettings(ctx.loaded.config), t, installedSinceMs);
+  const wdRecord = readWatchdogRecord(ctx.paths.watchdogRecord);
+  // The install's age matters only while the watchdog has never run: read the log's first record only then.
+  const installedSinceMs = wdRecord ? null : Math.min(firstAt * 1000, readFirstAt(ctx.paths.decisions) ?? Infinity);
+  const wd = watchdogLiveness(wdRecord, watchdogSettings(ctx.loaded.config), t, installedSinceMs);
   const wdLine = wd.ok ? "" : `\n\n⚠️ <b>${escapeHtml(wd.detail)}</b>`;
   if (!wd.ok) ctx.log.error(wd.detail);
   if (circuit.state === "green") {

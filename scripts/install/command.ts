@@ -2,7 +2,6 @@ import { execSync } from "node:child_process";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath } from "node:url";
 import { flagValue, type EntryContext } from "../../watchdog/core/cli.js";
 import { EXIT, messageOf, WkError } from "../../watchdog/core/errors.js";
 import { localTimezone } from "../../watchdog/core/onschedule.js";

@@ -1,4 +1,5 @@
 import type { Config } from "../../watchdog/core/config.js";
+import { SCHEDULED } from "../../watchdog/core/where.js";
 
 /** What both renderers need to know, all absolute. */
 export interface InstallContext {
@@ -37,7 +38,7 @@ export function jobs(ctx: InstallContext): Job[] {
     {
       id: "cycle",
       description: "watchkeeper cycle runner",
-      script: js("bin/cycle.cjs"),
+      script: js(SCHEDULED.cycle),
       schedule: c.cycle.schedule,
       // The runner's own deadline (timeoutSec + abortGraceSec) acts first; this is the backstop.
       timeoutStartSec: Math.ceil(c.cycle.timeoutSec + c.cycle.abortGraceSec + 30),
@@ -45,11 +46,11 @@ export function jobs(ctx: InstallContext): Job[] {
     {
       id: "watchdog",
       description: "watchkeeper watchdog",
-      script: js("bin/watchdog.cjs"),
+      script: js(SCHEDULED.watchdog),
       schedule: c.watchdog.schedule,
       timeoutStartSec: Math.ceil(c.watchdog.killGraceSec + 5 + alertSec),
     },
-    { id: "remind", description: "watchkeeper resume reminder", script: js("bin/remind.cjs"), schedule: c.reminder.schedule, timeoutStartSec: alertSec },
+    { id: "remind", description: "watchkeeper resume reminder", script: js(SCHEDULED.remind), schedule: c.reminder.schedule, timeoutStartSec: alertSec },
   ];
 }
 

@@ -7,7 +7,7 @@
 import { readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname } from "node:path";
-import { Script, constants } from "node:vm";
+import { Script } from "node:vm";
 
 type Bundle = { main?: () => unknown };
 
@@ -17,8 +17,6 @@ function compile(file: string, cachedData: Buffer | undefined): { script: Script
   const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, {
     filename: file,
     ...(cachedData ? { cachedData } : {}),
-    // The strategy module and pino-pretty are loaded with import() / require at run time.
-    importModuleDynamically: constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const run = () => {
     const mod = { exports: {} as Bundle };
@@ -40,9 +38,9 @@ function writeCache(file: string, data: Buffer): void {
 }
 
 /**
- * import() compiled from V8's code cache has no module loader behind it in Node 20 (the
- * importModuleDynamically option is lost with cachedData), so the bundle borrows this
- * file's: see dynamicImport() in pipeline/load-strategy.ts.
+ * import() inside the bundle has no module loader behind it (vm's importModuleDynamically
+ * option is lost when the script comes from cachedData, in Node 20), so the bundle borrows
+ * this file's: see dynamicImport() in pipeline/load-strategy.ts.
  */
 const IMPORT = Symbol.for("watchkeeper.import");
 

@@ -2,7 +2,7 @@
  * Crash consistency: real cycles and watchdog runs SIGKILLed at random moments, many
  * times, with the promises checked after every kill and at the end.
  */
-import { projectRoot } from "./root.js";
+import { projectDir } from "../../watchdog/core/where.js";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { interpretCircuit, interpretHeartbeat, readProgress } from "../../watchd
 import { readState } from "../../watchdog/core/fsx.js";
 import { verifyFile } from "../audit/verify.js";
 
-const ROOT = projectRoot();
+const ROOT = projectDir();
 
 /** A strategy that acknowledges, durably and outside our files, every decision it was told is written. */
 const ACKER = `

@@ -1,11 +1,11 @@
 /** Races between the watchdog and a person, and between two watchdogs, run for real. */
-import { projectRoot } from "./root.js";
+import { projectDir } from "../../watchdog/core/where.js";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const ROOT = projectRoot();
+const ROOT = projectDir();
 const env = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, WATCHKEEPER_LOG: "json", WATCHKEEPER_LOG_LEVEL: "silent" });
 
 function setup(): { dir: string; config: string } {

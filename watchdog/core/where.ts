@@ -20,6 +20,9 @@ export function projectDir(): string {
   return (cached = dir);
 }
 
+/** What timers, `npm start` and doctor run: the launchers scripts/bundle.ts makes, by path under dist/. */
+export const SCHEDULED = { cycle: "bin/cycle.cjs", watchdog: "bin/watchdog.cjs", remind: "bin/remind.cjs" } as const;
+
 /** A built file, by its path under dist/ (for example "bin/watchdog.cjs"). */
 export function distFile(rel: string): string {
   return join(projectDir(), "dist", rel);
