@@ -3,7 +3,7 @@
  * table from the zod config schema. `--check` fails when either has drifted.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { configJsonSchema } from "../watchdog/core/config.js";
+import { configJsonSchema } from "../watchdog/core/config-schema.js";
 
 interface Node {
   description?: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
-import { ConfigSchema, configJsonSchema, parseConfig } from "../watchdog/core/config.js";
+import { ConfigSchema, configJsonSchema } from "../watchdog/core/config-schema.js";
+import { parseConfig } from "../watchdog/core/config.js";
 import { sandbox, wk, ROOT } from "./helpers/run.js";
 import { join } from "node:path";
 

@@ -115,6 +115,24 @@ describe("architecture", () => {
     expect(modules("cycle").some((m) => m.includes("dist/pipeline/cycle.js"))).toBe(true);
   });
 
+  it("no entrypoint bundle holds zod; a file that needs zod's verdict still gets its exact message", async () => {
+    const modules = (file: string) => readFileSync(join(ROOT, "dist/bin", file), "utf8").match(/^\/\/ (?:dist|node_modules)\/\S+$/gm) ?? [];
+    for (const name of ["cycle", "watchdog", "remind", "watchkeeper"]) expect(modules(`${name}.bundle.cjs`).filter((m) => m.includes("node_modules/zod/"))).toEqual([]);
+    expect(modules("zod-schemas.cjs").some((m) => m.includes("node_modules/zod/"))).toBe(true);
+    // Through the bundle: a bad config and a bad circuit file are judged by zod, loaded on demand.
+    const { ENTRY } = await import("./helpers/run.js");
+    const bad = sandbox({ cycle: { timeoutSec: "soon" } });
+    const r = await run([ENTRY.watchdog, "--config", bad.config]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain("cycle.timeoutSec: expected a positive number");
+    const sb = sandbox();
+    sb.watchedForAnHour();
+    writeFileSync(join(sb.dir, "data/circuit.json"), JSON.stringify({ paused: "no" }));
+    const s = await run([ENTRY.cycle, "--config", sb.config]);
+    expect(s.code).not.toBe(0);
+    expect(s.stderr).toContain("paused: Invalid input: expected boolean, received string");
+  });
+
   it("the watchdog runs even when the strategy module is broken", async () => {
     const sb = sandbox({ strategy: { module: "./does-not-exist.mjs" } });
     sb.watchedForAnHour();

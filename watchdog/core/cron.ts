@@ -101,6 +101,20 @@ export function parseCron(source: string): CronExpr {
   };
 }
 
+/** Why `source` is not a cron expression, or null when it is one. */
+export function cronProblem(source: string): string | null {
+  try {
+    parseCron(source);
+    return null;
+  } catch (err) {
+    return err instanceof CronError ? err.message : String(err);
+  }
+}
+
+export function isValidCron(source: string): boolean {
+  return cronProblem(source) === null;
+}
+
 /** Zones that are UTC by definition: no need to wake ICU (its first use costs ~20 ms). */
 const UTC_NAMES = new Set(["UTC", "Etc/UTC", "Etc/GMT", "GMT", "Etc/Universal", "Etc/Zulu", "Universal", "Zulu"]);
 

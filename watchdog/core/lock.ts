@@ -1,7 +1,8 @@
 import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { errno, messageOf, WkError } from "./errors.js";
-import { LockSchema, type LockInfo } from "./schemas.js";
+import { LockFile } from "./parse.js";
+import type { LockInfo } from "./schemas.js";
 import { uniqueSuffix } from "./fsx.js";
 import { dirname } from "node:path";
 
@@ -35,7 +36,7 @@ export function inspectLock(path: string, now: number, host = hostname()): LockH
   }
   let info: LockInfo | null = null;
   try {
-    const parsed = LockSchema.safeParse(JSON.parse(text));
+    const parsed = LockFile.safeParse(JSON.parse(text));
     if (parsed.success) info = parsed.data;
   } catch {
     info = null;
@@ -106,7 +107,7 @@ function removeStale(path: string, seen: LockHolder & { kind: "stale" }): boolea
   let same = true;
   if (seen.info) {
     try {
-      const moved = LockSchema.safeParse(JSON.parse(readFileSync(aside, "utf8")));
+      const moved = LockFile.safeParse(JSON.parse(readFileSync(aside, "utf8")));
       same = moved.success && moved.data.pid === seen.info.pid && moved.data.startedAt === seen.info.startedAt;
     } catch {
       same = false;
@@ -158,7 +159,7 @@ export async function acquireLock(path: string, opts: AcquireOptions): Promise<L
         recovered,
         release() {
           try {
-            const cur = LockSchema.safeParse(JSON.parse(readFileSync(path, "utf8")));
+            const cur = LockFile.safeParse(JSON.parse(readFileSync(path, "utf8")));
             if (cur.success && cur.data.pid === info.pid && cur.data.startedAt === info.startedAt) unlinkSync(path);
           } catch {
             // already gone

@@ -4,7 +4,8 @@ import { crypto } from "./lazy.js";
 import { atomicWriteFile, fsyncDir, parseJson, readState, removeFile } from "./fsx.js";
 import { acquireLock } from "./lock.js";
 import { errno, messageOf, WkError } from "./errors.js";
-import { OutboxItemSchema, firstIssue, type OutboxItem } from "./schemas.js";
+import { OutboxItemFile } from "./parse.js";
+import type { OutboxItem } from "./schemas.js";
 import { DeliveryError, type Channel } from "./telegram.js";
 import { htmlToText } from "./messages.js";
 import { redact, type Logger } from "./log.js";
@@ -91,10 +92,10 @@ export async function flushOutbox(deps: OutboxDeps, channel: Channel, maxPerRun:
       const read = readState(path);
       if (read.kind === "missing") continue;
       const json = read.kind === "text" ? parseJson(read.text) : { ok: false as const, why: read.why };
-      const parsed = json.ok ? OutboxItemSchema.safeParse(json.value) : null;
+      const parsed = json.ok ? OutboxItemFile.safeParse(json.value) : null;
       if (!parsed || !parsed.success) {
         // Keep it for a person rather than drop it or let it block every later alert.
-        const why = !json.ok ? json.why : parsed && !parsed.success ? firstIssue(parsed.error) : "invalid";
+        const why = !json.ok ? json.why : parsed && !parsed.success ? parsed.why : "invalid";
         const aside = `${path}.bad`;
         try {
           renameSync(path, aside);

@@ -1,17 +1,12 @@
 import { join } from "node:path";
 import { parseJson, readState } from "./fsx.js";
-import {
-  CircuitSchema,
-  firstIssue,
-  HeartbeatSchema,
-  ProgressSchema,
-  RemindRecordSchema,
-  WatchdogRecordSchema,
-  type Circuit,
-  type Heartbeat,
-  type Progress,
-  type RemindRecord,
-  type WatchdogRecord,
+import { CircuitFile, HeartbeatFile, ProgressFile, RemindRecordFile, WatchdogRecordFile, type FileParser } from "./parse.js";
+import type {
+  Circuit,
+  Heartbeat,
+  Progress,
+  RemindRecord,
+  WatchdogRecord,
 } from "./schemas.js";
 
 export interface StatePaths {
@@ -57,8 +52,8 @@ export function interpretCircuit(read: ReturnType<typeof readState>): CircuitSta
   if (read.kind === "error") return { state: "paused", valid: false, why: `unreadable (${read.why})`, mtimeMs: null };
   const json = parseJson(read.text);
   if (!json.ok) return { state: "paused", valid: false, why: json.why, mtimeMs: read.mtimeMs };
-  const parsed = CircuitSchema.safeParse(json.value);
-  if (!parsed.success) return { state: "paused", valid: false, why: `invalid (${firstIssue(parsed.error)})`, mtimeMs: read.mtimeMs };
+  const parsed = CircuitFile.safeParse(json.value);
+  if (!parsed.success) return { state: "paused", valid: false, why: `invalid (${parsed.why})`, mtimeMs: read.mtimeMs };
   if (parsed.data.paused) return { state: "paused", valid: true, circuit: parsed.data, mtimeMs: read.mtimeMs };
   return { state: "green", why: "paused: false", mtimeMs: read.mtimeMs, circuit: parsed.data };
 }
@@ -78,8 +73,8 @@ export function interpretHeartbeat(read: ReturnType<typeof readState>): Heartbea
   if (read.kind === "error") return { kind: "unreadable", why: read.why };
   const json = parseJson(read.text);
   if (!json.ok) return { kind: "unreadable", why: json.why };
-  const parsed = HeartbeatSchema.safeParse(json.value);
-  if (!parsed.success) return { kind: "unreadable", why: `invalid (${firstIssue(parsed.error)})` };
+  const parsed = HeartbeatFile.safeParse(json.value);
+  if (!parsed.success) return { kind: "unreadable", why: `invalid (${parsed.why})` };
   return { kind: "present", heartbeat: parsed.data, mtimeMs: read.mtimeMs };
 }
 
@@ -95,7 +90,7 @@ export function describeCircuit(c: CircuitState): string {
 }
 
 /** A state file's parsed content when it is present and valid, else null (never throws). */
-function readValid<T>(path: string, schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } }): T | null {
+function readValid<T>(path: string, schema: FileParser<T>): T | null {
   const r = readState(path);
   if (r.kind !== "text") return null;
   const j = parseJson(r.text);
@@ -106,13 +101,13 @@ function readValid<T>(path: string, schema: { safeParse(v: unknown): { success: 
 
 /** progress.json, or null when missing or invalid (a stall is then judged from the lock's start). */
 export function readProgress(path: string): Progress | null {
-  return readValid(path, ProgressSchema);
+  return readValid(path, ProgressFile);
 }
 
 export function readWatchdogRecord(path: string): WatchdogRecord | null {
-  return readValid(path, WatchdogRecordSchema);
+  return readValid(path, WatchdogRecordFile);
 }
 
 export function readRemindRecord(path: string): RemindRecord | null {
-  return readValid(path, RemindRecordSchema);
+  return readValid(path, RemindRecordFile);
 }
