@@ -11,7 +11,7 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, sep } from "node:path";
 import { createRequire } from "node:module";
 import { build } from "rolldown";
 import { distFile } from "../watchdog/core/where.js";
@@ -37,9 +37,31 @@ mkdirSync(binDir, { recursive: true });
  * evaluates zod: ~11 ms of a ~50 ms start here.
  */
 const ZOD_SCHEMAS = distFile("watchdog/core/zod-schemas.js");
-const zodOnDemand = {
-  name: "zod-on-demand",
+/**
+ * pino's file and thread destinations (sonic-boom, thread-stream): watchkeeper logs through
+ * its own sink (fdSink in watchdog/core/log.ts) and never starts a transport, yet pino
+ * loads both at its top, and with them node:assert (which builds process.stderr),
+ * node:stream and worker_threads. In a bundle they are stand-ins that fail loudly if
+ * anything ever calls them.
+ */
+const NOT_BUNDLED = new Set(["sonic-boom", "thread-stream"]);
+
+/** The plugin that keeps the start path short: zod on demand, pino without its destinations. */
+const startPath = {
+  name: "start-path",
+  resolveId(source: string, importer: string | undefined) {
+    if (NOT_BUNDLED.has(source)) return `\0not-bundled:${source}`;
+    // pino reads worker_threads' isMainThread only to build a sonic-boom (above): loading
+    // worker_threads (and node:stream with it) would cost every start ~3 ms for nothing.
+    if (source === "worker_threads" && importer?.includes(`${sep}node_modules${sep}pino${sep}`)) return "\0pino-worker-threads";
+    return null;
+  },
   load(id: string) {
+    if (id === "\0pino-worker-threads") return "module.exports = { isMainThread: true };";
+    if (id.startsWith("\0not-bundled:")) {
+      const name = id.slice("\0not-bundled:".length);
+      return `module.exports = function notBundled() { throw new Error("${name} is not in this bundle: watchkeeper logs through fdSink (watchdog/core/log.ts)"); };`;
+    }
     if (id !== ZOD_SCHEMAS) return null;
     return [
       'import { createRequire } from "node:module";',
@@ -52,13 +74,13 @@ const zodOnDemand = {
 };
 
 /** One CommonJS file: builtins stay require()s; everything else, our code and the packages, is inlined. */
-const bundle = (entry: string, file: string, lazyZod = true) =>
+const bundle = (entry: string, file: string, onStartPath = true) =>
   build({
     input: distFile(entry),
     platform: "node",
     external: [/^node:/],
     logLevel: "warn",
-    plugins: lazyZod ? [zodOnDemand] : [],
+    plugins: onStartPath ? [startPath] : [],
     output: { file, format: "cjs", codeSplitting: false, sourcemap: true },
   });
 

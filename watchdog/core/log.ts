@@ -1,5 +1,7 @@
+import { writeSync } from "node:fs";
 import { createRequire } from "node:module";
 import { pino, type Logger } from "pino";
+import { errno } from "./errors.js";
 
 export type { Logger };
 
@@ -38,5 +40,35 @@ export function createLogger(opts: LogOptions): Logger {
     const pretty = require("pino-pretty") as (o: object) => NodeJS.WritableStream;
     return pino(options, pretty({ sync: true, destination: 2, colorize: true, singleLine: true, ignore: "pid,hostname", translateTime: "SYS:HH:MM:ss" }) as never);
   }
-  return pino(options, pino.destination({ fd: 2, sync: true }));
+  return pino(options, fdSink(2));
+}
+
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/**
+ * pino's destination for JSON lines: each line goes to the fd at once, synchronously, as
+ * pino.destination({ sync: true }) would, since a run may exit or be killed right after
+ * its last line. Its own few lines instead of sonic-boom: the entrypoint bundles then
+ * leave sonic-boom and its node:assert (which builds process.stderr) out of every start.
+ * A full non-blocking pipe (EAGAIN) is waited out, up to a second; a closed one (EPIPE)
+ * loses the line rather than the run: the circuit and the alerts do not depend on it.
+ */
+export function fdSink(fd: number): { write(line: string): boolean } {
+  return {
+    write(line) {
+      const buf = Buffer.from(line, "utf8");
+      let off = 0;
+      let waitedMs = 0;
+      while (off < buf.length) {
+        try {
+          off += writeSync(fd, buf, off, buf.length - off);
+        } catch (err) {
+          if (errno(err) !== "EAGAIN" || waitedMs >= 1000) return false;
+          Atomics.wait(pause, 0, 0, 5);
+          waitedMs += 5;
+        }
+      }
+      return true;
+    },
+  };
 }
