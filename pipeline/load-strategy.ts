@@ -2,6 +2,7 @@ import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { messageOf, WkError } from "../watchdog/core/errors.js";
 import { distFile } from "../watchdog/core/where.js";
+import { builtinStrategy } from "./builtin-strategies.js";
 import type { Strategy, StrategyFactory } from "./strategy.js";
 
 function isStrategy(x: unknown): x is Strategy {
@@ -32,7 +33,7 @@ export async function loadStrategy(
     : pathToFileURL(resolve(baseDir, moduleSpec)).href;
   let mod: Record<string, unknown>;
   try {
-    mod = await dynamicImport(url);
+    mod = await ((builtin ? builtinStrategy(moduleSpec) : undefined) ?? dynamicImport(url));
   } catch (err) {
     const missing = (err as { code?: string }).code === "ERR_MODULE_NOT_FOUND";
     throw new WkError(

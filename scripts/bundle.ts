@@ -9,7 +9,7 @@
  * The strategy stays a separate file, loaded from dist/ by path.
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { createRequire } from "node:module";
@@ -37,6 +37,7 @@ mkdirSync(binDir, { recursive: true });
  * evaluates zod: ~11 ms of a ~50 ms start here.
  */
 const ZOD_SCHEMAS = distFile("watchdog/core/zod-schemas.js");
+const BUILTIN_STRATEGIES = distFile("pipeline/builtin-strategies.js");
 /**
  * pino's file and thread destinations (sonic-boom, thread-stream): watchkeeper logs through
  * its own sink (fdSink in watchdog/core/log.ts) and never starts a transport, yet pino
@@ -46,7 +47,7 @@ const ZOD_SCHEMAS = distFile("watchdog/core/zod-schemas.js");
  */
 const NOT_BUNDLED = new Set(["sonic-boom", "thread-stream"]);
 
-/** The plugin that keeps the start path short: zod on demand, pino without its destinations. */
+/** The plugin that keeps the start path short: zod on demand, pino without its destinations, built-in strategies inside. */
 const startPath = {
   name: "start-path",
   resolveId(source: string, importer: string | undefined) {
@@ -61,6 +62,12 @@ const startPath = {
     if (id.startsWith("\0not-bundled:")) {
       const name = id.slice("\0not-bundled:".length);
       return `module.exports = function notBundled() { throw new Error("${name} is not in this bundle: watchkeeper logs through fdSink (watchdog/core/log.ts)"); };`;
+    }
+    if (id === BUILTIN_STRATEGIES) {
+      // Every built-in, by name; import() of a bundled module is a lazy init, evaluated only when chosen.
+      const names = readdirSync(distFile("pipeline/strategies")).filter((f) => f.endsWith(".js")).map((f) => f.slice(0, -3));
+      const cases = names.map((n) => `    case ${JSON.stringify(n)}: return import(${JSON.stringify(distFile(`pipeline/strategies/${n}.js`))});`);
+      return ["export function builtinStrategy(name) {", "  switch (name) {", ...cases, "    default: return undefined;", "  }", "}"].join("\n");
     }
     if (id !== ZOD_SCHEMAS) return null;
     return [
