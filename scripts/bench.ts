@@ -63,9 +63,23 @@ const results: Record<string, unknown> = { machine: { cpus: cpus().length, model
     remind: { cmd: [node, join(ROOT, "dist/bin/remind.cjs")], target: 1.25, ok: [0] },
     status: { cmd: [node, join(ROOT, "dist/bin/watchkeeper.cjs"), "status"], target: 1.25, ok: [0, 1] }, // 1: Telegram is not set up
     cycle: { cmd: [node, join(ROOT, "dist/bin/cycle.cjs")], target: 1.5, ok: [0], slot: true },
+    // Not a target: Node plus the file work a watchdog run must do anyway (read the config
+    // and three state files, replace one durably, log one line), in a plain script. What
+    // separates an entrypoint from this is code: loading it and running it.
+    "node + file work": { cmd: [node, join(dir, "file-work.cjs")], target: null, ok: [0] },
     "watchdog (ESM)": { cmd: [node, join(ROOT, "dist/watchdog/watchdog.js")], target: null, ok: [0] },
     "cycle (ESM)": { cmd: [node, join(ROOT, "dist/pipeline/cycle.js")], target: null, ok: [0], slot: true },
   };
+  writeFileSync(
+    join(dir, "file-work.cjs"),
+    `const fs = require("fs");
+for (const f of [process.env.WATCHKEEPER_CONFIG, "data/heartbeat.json", "data/watchdog.json", "data/progress.json"]) { try { JSON.parse(fs.readFileSync(f, "utf8")); } catch {} }
+const fd = fs.openSync("data/floor.json.tmp", "w"); fs.writeSync(fd, JSON.stringify({ at: Date.now() })); fs.fsyncSync(fd); fs.closeSync(fd);
+fs.renameSync("data/floor.json.tmp", "data/floor.json");
+const d = fs.openSync("data", "r"); fs.fsyncSync(d); fs.closeSync(d);
+fs.writeSync(2, JSON.stringify({ level: 30, time: Date.now(), msg: "ok" }) + "\\n");
+`,
+  );
   // A healthy state to start from: a beat, a watchdog record, a green circuit.
   spawnSync(node, [join(ROOT, "dist/bin/cycle.cjs")], { cwd: dir, env });
   spawnSync(node, [join(ROOT, "dist/bin/watchdog.cjs")], { cwd: dir, env });
@@ -91,7 +105,7 @@ const results: Record<string, unknown> = { machine: { cpus: cpus().length, model
     const met = c.target !== null && ratio <= c.target;
     rows.push({ name, ...s, ratio, target: c.target, met, rssKb: rss, rssRatio: rss && baseRss ? rss / baseRss : null });
     console.log(
-      `   ${name.padEnd(13)} ${fmt(s.median).padStart(9)} ${fmt(s.min).padStart(6)} ${fmt(s.max).padStart(6)} ${fmt(ratio, 2).padStart(7)}x ${(c.target === null ? "before" : `${c.target}x`).padStart(7)}  ${name === "node -e 0" || c.target === null ? "  -" : met ? "yes" : " NO"}  ${rss === null ? "n/a" : fmt(rss / 1024).padStart(11)}  ${rss && baseRss ? fmt(rss / baseRss, 2) + "x" : ""}`,
+      `   ${name.padEnd(13)} ${fmt(s.median).padStart(9)} ${fmt(s.min).padStart(6)} ${fmt(s.max).padStart(6)} ${fmt(ratio, 2).padStart(7)}x ${(c.target === null ? (name.includes("ESM") ? "before" : "ref") : `${c.target}x`).padStart(7)}  ${name === "node -e 0" || c.target === null ? "  -" : met ? "yes" : " NO"}  ${rss === null ? "n/a" : fmt(rss / 1024).padStart(11)}  ${rss && baseRss ? fmt(rss / baseRss, 2) + "x" : ""}`,
     );
   }
   results.startup = rows;
@@ -169,14 +183,42 @@ const results: Record<string, unknown> = { machine: { cpus: cpus().length, model
     }
     floorMs.push(performance.now() - t0);
   }
+  // The same floor while the cycle's deadline thread boots beside it, as it does in every
+  // cycle: what that thread alone costs the durable work on this machine.
+  const { Worker } = await import("node:worker_threads");
+  const threadMs: number[] = [];
+  for (let i = 0; i < cycles; i++) {
+    const worker = new Worker(join(ROOT, "dist/bin/sentinel-worker.cjs"), {
+      workerData: { deadlineAtMs: Date.now() + 60_000, graceMs: 1000, timeoutSec: 60, layerTimeoutSec: {}, heartbeatPath: join(data, "hb.json"), progressPath: join(data, "pg.json"), reportsDir: join(data, "r"), base: { cycle: "bench" } },
+    });
+    const t0 = performance.now();
+    for (let k = 0; k < per.file; k++) {
+      const fd = fs.openSync(join(data, k < per.rename ? `floor-${k}.json.tmp` : "floor.jsonl"), k < per.rename ? "w" : "a");
+      fs.writeSync(fd, `{"k":${k},"i":${i},"pad":"${"x".repeat(200)}"}\n`);
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      if (k < per.rename) fs.renameSync(join(data, `floor-${k}.json.tmp`), join(data, `floor-${k}.json`));
+    }
+    for (let k = 0; k < per.dir; k++) {
+      const fd = fs.openSync(data, "r");
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+    }
+    threadMs.push(performance.now() - t0);
+    worker.unref();
+    void worker.terminate();
+    await new Promise((r) => setTimeout(r, 100));
+  }
   const a = stat(cycleMs);
   const b = stat(floorMs);
+  const th = stat(threadMs);
   console.log(`\n2. Safety layer per cycle: a 4-layer, 2-decision cycle whose strategy does nothing else (${cycles} cycles)`);
   console.log(`   durable operations per cycle: ${opsPerCycle} fsyncs (${per.file} of files, ${per.rename} of them before a rename; ${per.dir} of folders)`);
   console.log(`   whole safety layer   median ${fmt(a.median, 1)} ms (min ${fmt(a.min, 1)}, max ${fmt(a.max, 1)})`);
   console.log(`   floor (the same fsyncs and renames, done directly)  median ${fmt(b.median, 1)} ms (min ${fmt(b.min, 1)}, max ${fmt(b.max, 1)})`);
-  console.log(`   ratio ${fmt(a.median / b.median, 2)}x   target 1.5x   met: ${a.median / b.median <= 1.5 ? "yes" : "NO"}`);
-  results.safetyOverhead = { opsPerCycle, ops: per, cycle: a, floor: b, ratio: a.median / b.median, target: 1.5 };
+  console.log(`   the floor while a deadline thread boots beside it (every cycle starts one)  median ${fmt(th.median, 1)} ms (min ${fmt(th.min, 1)}, max ${fmt(th.max, 1)})`);
+  console.log(`   ratio ${fmt(a.median / b.median, 2)}x   target 1.5x   met: ${a.median / b.median <= 1.5 ? "yes" : "NO"}   (against the floor with the thread: ${fmt(a.median / th.median, 2)}x)`);
+  results.safetyOverhead = { opsPerCycle, ops: per, cycle: a, floor: b, floorWithDeadlineThread: th, ratio: a.median / b.median, ratioWithThread: a.median / th.median, target: 1.5 };
   rmSync(dir, { recursive: true, force: true });
 }
 
