@@ -1,4 +1,3 @@
-import { randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { isMain, runEntry, skippedOffSchedule, version, type EntryContext } from "../watchdog/core/cli.js";
@@ -10,6 +9,7 @@ import { EXIT, messageOf, WkError } from "../watchdog/core/errors.js";
 import { redact } from "../watchdog/core/log.js";
 import { withWitness } from "../watchdog/core/witness.js";
 import { epochSec, isoSec } from "../watchdog/core/time.js";
+import { crypto } from "../watchdog/core/lazy.js";
 import type { Heartbeat } from "../watchdog/core/schemas.js";
 import { parseCron, prevRun } from "../watchdog/core/cron.js";
 import { tripCircuit } from "../watchdog/core/circuit.js";
@@ -64,7 +64,7 @@ function strategyBreach(invariants: readonly Invariant[], ctx: CycleContext): Br
 }
 
 export function newCycleId(nowMs: number): string {
-  return `${isoSec(nowMs).replace(/[-:]/g, "")}-${randomBytes(2).toString("hex")}`;
+  return `${isoSec(nowMs).replace(/[-:]/g, "")}-${crypto().randomBytes(2).toString("hex")}`;
 }
 
 interface BeatFields {

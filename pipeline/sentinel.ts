@@ -1,4 +1,4 @@
-import { Worker } from "node:worker_threads";
+import { workerThreads } from "../watchdog/core/lazy.js";
 import type { SentinelData } from "./sentinel-worker.js";
 import { distFile } from "../watchdog/core/where.js";
 
@@ -19,7 +19,7 @@ export function startSentinel(
   data: SentinelData,
   hooks: { onDeadline: (d: DeadlineInfo) => void; writeReport: (file: string) => void },
 ): Sentinel {
-  const worker = new Worker(distFile("bin/sentinel-worker.cjs"), { workerData: data });
+  const worker = new (workerThreads().Worker)(distFile("bin/sentinel-worker.cjs"), { workerData: data });
   worker.on("message", (m: { type: string; layer?: string; why?: string; report?: string | null; file?: string }) => {
     if (m.type === "deadline") hooks.onDeadline({ layer: m.layer ?? "?", why: m.why ?? "deadline", report: m.report ?? null });
     if (m.type === "report-request" && m.file) {

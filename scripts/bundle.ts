@@ -85,7 +85,9 @@ async function bundle(entry: string, file: string, onStartPath = true): Promise<
   await build({
     input: distFile(entry),
     platform: "node",
-    external: [/^node:/],
+    // node-cron only for `watchkeeper start`, loaded from node_modules when it runs: bundled,
+    // its builtins (child_process among them) would load at the top of every command.
+    external: [/^node:/, "node-cron"],
     logLevel: "warn",
     plugins: onStartPath ? [startPath] : [],
     // ASCII: V8 then holds the source as one-byte text, half the size to read on every start.

@@ -1,4 +1,6 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
+import { createRequire } from "node:module";
+import { childProcess } from "../watchdog/core/lazy.js";
 import type { EntryContext } from "../watchdog/core/cli.js";
 import { EXIT } from "../watchdog/core/errors.js";
 import { distFile, SCHEDULED } from "../watchdog/core/where.js";
@@ -20,7 +22,9 @@ const EXIT_MEANING: Record<number, string> = {
  * watchdog. Like a systemd timer, a job still running is not started twice.
  */
 export async function startMain(ctx: EntryContext): Promise<number> {
-  const cron = (await import("node-cron")).default;
+  // require(), not import(): the CLI bundle leaves node-cron out (see scripts/bundle.ts) and
+  // runs without an ES module loader; node-cron ships CommonJS too.
+  const cron = createRequire(import.meta.url)("node-cron") as typeof import("node-cron");
   const { config, file } = ctx.loaded;
   const log = ctx.log;
   const configArgs = file ? ["--config", file] : [];
@@ -39,7 +43,7 @@ export async function startMain(ctx: EntryContext): Promise<number> {
       return;
     }
     // Own process group: Ctrl-C reaches only this scheduler, which then lets the children finish.
-    const child = spawn(process.execPath, [job.script, ...configArgs], { stdio: "inherit", detached: true, env: process.env });
+    const child = childProcess().spawn(process.execPath, [job.script, ...configArgs], { stdio: "inherit", detached: true, env: process.env });
     running.set(job.name, child);
     child.on("exit", (code, signal) => {
       running.delete(job.name);

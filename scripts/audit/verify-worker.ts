@@ -2,14 +2,14 @@
  * Runs verifyFile on its own thread with a small, fixed heap: the log streams through
  * in constant memory whatever its size, and the operator's process stays small.
  */
-import { Worker, isMainThread, parentPort, workerData } from "node:worker_threads";
+import { workerThreads } from "../../watchdog/core/lazy.js";
 import { verifyFile, type ExpectHead, type VerifySummary } from "./verify.js";
 import { distFile } from "../../watchdog/core/where.js";
 
 export function verifyInWorker(file: string, expect: ExpectHead | null, onProgress?: (done: number, total: number) => void): Promise<VerifySummary> {
   return new Promise((resolve, reject) => {
     // This file as built by tsc: inlined into the CLI bundle, import.meta.url would name the whole CLI.
-    const w = new Worker(distFile("scripts/audit/verify-worker.js"), {
+    const w = new (workerThreads().Worker)(distFile("scripts/audit/verify-worker.js"), {
       workerData: { file, expect },
       resourceLimits: { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 16 },
     });
@@ -23,6 +23,8 @@ export function verifyInWorker(file: string, expect: ExpectHead | null, onProgre
   });
 }
 
+// Not a static import: in the CLI bundle it would load worker_threads on every command.
+const { isMainThread, parentPort, workerData } = workerThreads();
 if (!isMainThread && parentPort && (workerData as { file?: string })?.file) {
   const { file, expect } = workerData as { file: string; expect: ExpectHead | null };
   verifyFile(file, expect, (done, total) => parentPort!.postMessage({ progress: [done, total] })).then(

@@ -1,5 +1,4 @@
-import { statSync } from "node:fs";
-import { open } from "node:fs/promises";
+import { promises, statSync } from "node:fs";
 import { GENESIS, sha256, type Head } from "../../watchdog/core/journal.js";
 
 export type Problem = "edited" | "deleted" | "inserted" | "reordered" | "invalid" | "head-mismatch" | "head-missing";
@@ -199,7 +198,7 @@ export async function verifyFile(path: string, expect: ExpectHead | null, onProg
   let long: Buffer[] | null = null; // the start of a line longer than buf
   let done = 0;
   let lastByte = 0x0a;
-  const fh = await open(path, "r");
+  const fh = await promises.open(path, "r");
   try {
     for (;;) {
       const { bytesRead } = await fh.read(buf, have, buf.length - have, null);

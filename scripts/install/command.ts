@@ -1,4 +1,4 @@
-import { execSync } from "node:child_process";
+import { childProcess } from "../../watchdog/core/lazy.js";
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { userInfo } from "node:os";
 import { dirname, join, resolve } from "node:path";
@@ -92,7 +92,7 @@ export async function installMain(ctx: EntryContext): Promise<number> {
     if (process.platform !== platform) throw new WkError("USAGE", `--load: ${t} jobs load on ${platform}, this is ${process.platform}`);
     for (const c of r.load(out)) {
       print(`$ ${c}`);
-      execSync(c, { stdio: "inherit", shell: "/bin/sh" });
+      childProcess().execSync(c, { stdio: "inherit", shell: "/bin/sh" });
     }
   }
   return EXIT.OK;
@@ -107,7 +107,7 @@ export async function uninstallMain(ctx: EntryContext): Promise<number> {
     process.stdout.write(`${dry ? "" : "$ "}${c}\n`);
     if (!dry) {
       try {
-        execSync(c, { stdio: "inherit", shell: "/bin/sh" });
+        childProcess().execSync(c, { stdio: "inherit", shell: "/bin/sh" });
       } catch (err) {
         ctx.log.warn(`"${c}" failed (${messageOf(err)}); continuing`);
       }
