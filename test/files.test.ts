@@ -135,6 +135,17 @@ describe("architecture", () => {
     expect(s.stderr).toContain("paused: Invalid input: expected boolean, received string");
   });
 
+  it("a bundle's top level loads only the cheap builtins every run uses (the rest load where they are used)", () => {
+    // Rolldown hoists the builtin imports of every inlined module, even a lazily loaded one,
+    // to the top: one static import of worker_threads or crypto costs every start a few ms.
+    for (const name of ["cycle", "watchdog", "remind", "watchkeeper"]) {
+      const top = readFileSync(join(ROOT, `dist/bin/${name}.bundle.cjs`), "utf8").match(/^let \w+ = require\("([^"]+)"\);$/gm) ?? [];
+      const builtins = top.map((l) => /require\("([^"]+)"\)/.exec(l)![1]);
+      expect(builtins.length, name).toBeGreaterThan(0);
+      expect(builtins.filter((b) => !["node:fs", "node:os", "node:url", "node:path", "node:module"].includes(b)), name).toEqual([]);
+    }
+  });
+
   it("the watchdog runs even when the strategy module is broken", async () => {
     const sb = sandbox({ strategy: { module: "./does-not-exist.mjs" } });
     sb.watchedForAnHour();
