@@ -3,6 +3,7 @@ import { telegramFromConfig, DeliveryError } from "./core/telegram.js";
 import { escapeHtml } from "./core/messages.js";
 import { EXIT, WkError } from "./core/errors.js";
 import { isoSec } from "./core/time.js";
+import { printOut } from "./core/log.js";
 
 /** Sends one message straight through the channel (not the outbox) and says whether it arrived. */
 export async function alertTestMain(ctx: EntryContext): Promise<number> {
@@ -15,7 +16,7 @@ export async function alertTestMain(ctx: EntryContext): Promise<number> {
     if (err instanceof DeliveryError) throw new WkError(err.retryable ? "ALERT_FAILED" : "NOT_CONFIGURED", `test alert NOT delivered: ${err.message}`);
     throw err;
   }
-  process.stdout.write("test alert delivered: Telegram accepted it. Check your chat.\n");
+  printOut("test alert delivered: Telegram accepted it. Check your chat.\n");
   return EXIT.OK;
 }
 

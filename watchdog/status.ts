@@ -10,6 +10,7 @@ import { errno } from "./core/errors.js";
 import { judge, watchdogLiveness, type Judgement } from "./decide.js";
 import { lockView, watchdogSettings } from "./settings.js";
 import { readProgress, readWatchdogRecord } from "./core/state.js";
+import { printOut } from "./core/log.js";
 
 /** Nagios plugin convention, so monit, Icinga or a shell `if` can use it. */
 export const NAGIOS = { OK: 0, WARNING: 1, CRITICAL: 2, UNKNOWN: 3 } as const;
@@ -163,7 +164,7 @@ export function statusText(ctx: EntryContext): string {
 
 export async function statusMain(ctx: EntryContext): Promise<number> {
   const s = currentStatus(ctx);
-  process.stdout.write((ctx.args.includes("--json") ? JSON.stringify(s, null, 2) : renderStatus(s, ctx.now())) + "\n");
+  printOut((ctx.args.includes("--json") ? JSON.stringify(s, null, 2) : renderStatus(s, ctx.now())) + "\n");
   return s.code;
 }
 

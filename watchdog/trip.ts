@@ -4,6 +4,7 @@ import { tripCircuit } from "./core/circuit.js";
 import { describeCircuit } from "./core/state.js";
 import { EXIT, WkError } from "./core/errors.js";
 import { resumeCommand } from "./core/messages.js";
+import { printOut } from "./core/log.js";
 
 function who(): string {
   try {
@@ -21,11 +22,11 @@ export async function tripMain(ctx: EntryContext): Promise<number> {
   const res = await tripCircuit(ctx.paths, { reason, by, now: ctx.now, onRecordError: (e) => ctx.log.error({ err: String(e) }, "could not record the trip (the circuit is paused)") });
   if (!res.tripped) {
     ctx.log.warn(`already ${describeCircuit(res.existing)}; that cause is kept (yours: ${reason})`);
-    process.stdout.write(`already paused: ${describeCircuit(res.existing)}\n`);
+    printOut(`already paused: ${describeCircuit(res.existing)}\n`);
     return EXIT.OK;
   }
   ctx.log.error({ by }, `CIRCUIT TRIPPED by hand: ${reason}`);
-  process.stdout.write(`paused: ${reason}\nTo resume later:\n  ${resumeCommand(ctx.paths.circuit)}\n`);
+  printOut(`paused: ${reason}\nTo resume later:\n  ${resumeCommand(ctx.paths.circuit)}\n`);
   return EXIT.OK;
 }
 

@@ -13,6 +13,7 @@ import { stopRunner, type StopResult } from "./kill.js";
 import { alertDeps, flushAll, raiseAlert, sendNow } from "./alerting.js";
 import { noticeCircuitChanges } from "./core/resume.js";
 import { formatHead, recordEvent, type Head } from "./core/journal.js";
+import { printOut } from "./core/log.js";
 
 /** The watchdog, itself watched from outside when witness.watchdog is set. */
 export function watchdogMain(ctx: EntryContext): Promise<number> {
@@ -83,7 +84,7 @@ async function runWatchdog(ctx: EntryContext): Promise<number> {
         deps,
         `🆘 <b>watchkeeper on ${escapeHtml(ctx.host)}: cannot pause the pipeline</b>\nUnhealthy: ${escapeHtml(v.detail)}\nWriting ${escapeHtml(paths.circuit)} failed: ${escapeHtml(why)}\nStop the pipeline by hand and free the disk.`,
       );
-      if (delivered === 0) process.stdout.write(`ALERT: cannot pause the pipeline: ${why}\n`);
+      if (delivered === 0) printOut(`ALERT: cannot pause the pipeline: ${why}\n`);
       throw err;
     }
     if (res.tripped) {

@@ -6,7 +6,7 @@ import { configPathFrom, loadConfig, type LoadedConfig } from "./config.js";
 import { loadEnvFile } from "./envfile.js";
 import { localTimezone, offScheduleStart } from "./onschedule.js";
 import { exitCodeFor, messageOf, WkError, EXIT } from "./errors.js";
-import { createLogger, redact, type Logger } from "./log.js";
+import { createLogger, printErr, redact, type Logger } from "./log.js";
 import { statePaths, type StatePaths } from "./state.js";
 import { systemClock, type Clock } from "./time.js";
 import { projectDir } from "./where.js";
@@ -90,10 +90,10 @@ export async function runEntry(name: string, body: (ctx: EntryContext) => Promis
     const line = redact(`watchkeeper ${name}: ${messageOf(err)}`);
     if (err instanceof WkError) {
       if (log && err.code !== "CONFIG" && err.code !== "USAGE") log.error({ code: err.code }, line);
-      else process.stderr.write(line + "\n");
+      else printErr(line + "\n");
     } else {
       code = EXIT.FAILED;
-      process.stderr.write(redact(`watchkeeper ${name}: unexpected error (a bug, please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`) + "\n");
+      printErr(redact(`watchkeeper ${name}: unexpected error (a bug, please report): ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`) + "\n");
     }
   }
   process.exit(code);

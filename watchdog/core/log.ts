@@ -46,6 +46,14 @@ export function createLogger(opts: LogOptions): Logger {
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /**
+ * Text for the person at the terminal, written before the process exits: process.stdout
+ * is asynchronous for pipes on macOS (a line could be lost to the process.exit() after
+ * it) and building it loads Node's stream and net modules, ~3 ms of every `status`.
+ */
+export const printOut = (text: string): void => void fdSink(1).write(text);
+export const printErr = (text: string): void => void fdSink(2).write(text);
+
+/**
  * pino's destination for JSON lines: each line goes to the fd at once, synchronously, as
  * pino.destination({ sync: true }) would, since a run may exit or be killed right after
  * its last line. Its own few lines instead of sonic-boom: the entrypoint bundles then

@@ -8,7 +8,7 @@ import { OutboxItemFile } from "./parse.js";
 import type { OutboxItem } from "./schemas.js";
 import { DeliveryError, type Channel } from "./telegram.js";
 import { htmlToText } from "./messages.js";
-import { redact, type Logger } from "./log.js";
+import { printOut, redact, type Logger } from "./log.js";
 import { epochSec } from "./time.js";
 import { recordEvent } from "./journal.js";
 
@@ -196,7 +196,7 @@ export async function raiseAlert(deps: AlertDeps, kind: string, html: string): P
   const targets = outboxes(deps);
   if (targets.length === 0) {
     deps.log.error({ alert: kind }, `ALERT (${deps.channel.notReady}; printing it instead):\n${text}`);
-    (deps.print ?? ((l: string) => process.stdout.write(l + "\n")))(`ALERT [${kind}] (Telegram is not set up)\n${text}`);
+    (deps.print ?? ((l: string) => printOut(l + "\n")))(`ALERT [${kind}] (Telegram is not set up)\n${text}`);
     await audit(deps, "alert-printed", { alert: kind, channel: "console", why: deps.channel.notReady });
     return { queued: false, results: [] };
   }
