@@ -96,7 +96,7 @@ fs.writeSync(2, JSON.stringify({ level: 30, time: Date.now(), msg: "ok" }) + "\\
   const base = stat(samples["node -e 0"]!.ms).median;
   const baseRss = samples["node -e 0"]!.rss.length ? stat(samples["node -e 0"]!.rss).median : null;
   console.log(`\n1. Start-up, ${runs} runs each, interleaved (wall time; peak RSS via ${TIME ?? "n/a"})`);
-  console.log("   entrypoint     median ms   min    max    ratio   target  met   peak RSS MB  RSS ratio");
+  console.log("   entrypoint          median ms   min    max    ratio   target  met   peak RSS MB  RSS ratio");
   const rows: unknown[] = [];
   for (const [name, c] of Object.entries(cmds)) {
     const s = stat(samples[name]!.ms);
@@ -105,7 +105,7 @@ fs.writeSync(2, JSON.stringify({ level: 30, time: Date.now(), msg: "ok" }) + "\\
     const met = c.target !== null && ratio <= c.target;
     rows.push({ name, ...s, ratio, target: c.target, met, rssKb: rss, rssRatio: rss && baseRss ? rss / baseRss : null });
     console.log(
-      `   ${name.padEnd(13)} ${fmt(s.median).padStart(9)} ${fmt(s.min).padStart(6)} ${fmt(s.max).padStart(6)} ${fmt(ratio, 2).padStart(7)}x ${(c.target === null ? (name.includes("ESM") ? "before" : "ref") : `${c.target}x`).padStart(7)}  ${name === "node -e 0" || c.target === null ? "  -" : met ? "yes" : " NO"}  ${rss === null ? "n/a" : fmt(rss / 1024).padStart(11)}  ${rss && baseRss ? fmt(rss / baseRss, 2) + "x" : ""}`,
+      `   ${name.padEnd(18)} ${fmt(s.median).padStart(9)} ${fmt(s.min).padStart(6)} ${fmt(s.max).padStart(6)} ${fmt(ratio, 2).padStart(7)}x ${(c.target === null ? (name.includes("ESM") ? "before" : "ref") : `${c.target}x`).padStart(7)}  ${name === "node -e 0" || c.target === null ? "  -" : met ? "yes" : " NO"}  ${rss === null ? "n/a" : fmt(rss / 1024).padStart(11)}  ${rss && baseRss ? fmt(rss / baseRss, 2) + "x" : ""}`,
     );
   }
   results.startup = rows;
