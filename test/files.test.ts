@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { hostname } from "node:os";
 import { atomicWriteFile } from "../watchdog/core/fsx.js";
@@ -133,6 +134,23 @@ describe("architecture", () => {
     const s = await run([ENTRY.cycle, "--config", sb.config]);
     expect(s.code).not.toBe(0);
     expect(s.stderr).toContain("paused: Invalid input: expected boolean, received string");
+  });
+
+  it("a watchdog whose zod bundle is gone still trips on a heartbeat it cannot judge (fail closed)", async () => {
+    // A copy of the watchdog's launcher and bundle, without dist/bin/zod-schemas.cjs beside them.
+    const install = mkdtempSync(join(tmpdir(), "wk-nozod-"));
+    mkdirSync(join(install, "dist/bin"), { recursive: true });
+    writeFileSync(join(install, "package.json"), "{}");
+    for (const f of ["watchdog.cjs", "watchdog.bundle.cjs", "watchdog.bundle.cjs.cache"]) copyFileSync(join(ROOT, "dist/bin", f), join(install, "dist/bin", f));
+    const sb = sandbox();
+    sb.watchedForAnHour();
+    writeFileSync(join(sb.dir, "data/heartbeat.json"), JSON.stringify({ at: "yesterday", status: "ok" }));
+    const r = await run([join(install, "dist/bin/watchdog.cjs"), "--config", sb.config]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain("unexpected error");
+    const circuit = sb.readJson("data/circuit.json");
+    expect(circuit.paused).toBe(true);
+    expect(String(circuit.reason)).toContain("schema checker cannot load");
   });
 
   it("a bundle's top level loads only the cheap builtins every run uses (the rest load where they are used)", () => {

@@ -13,6 +13,7 @@ import type { z } from "zod";
 import * as fast from "../watchdog/core/generated/parsers.js";
 import { OUT_FILE, parsersSource, TARGETS } from "../scripts/gen-parsers.js";
 import { isValidCron, isValidTimezone } from "../watchdog/core/cron.js";
+import { fileParser } from "../watchdog/core/parse.js";
 import { ROOT } from "./helpers/run.js";
 
 type Zod = { _zod: { def: Record<string, unknown> & { type: string } } };
@@ -189,5 +190,17 @@ describe("generated parsers", () => {
       expect(f, name).not.toBe(fast.NO);
       expect(f).toStrictEqual(TARGETS[name]!.schema.parse(v));
     }
+  });
+
+  it("a file that needs zod's verdict when zod cannot be loaded is invalid: fail closed, no crash", () => {
+    const gone = () => {
+      throw new Error("Cannot find module './zod-schemas.cjs'");
+    };
+    const heartbeat = fileParser(fast.parseHeartbeatFast, (s) => s.HeartbeatSchema, gone);
+    // A good file never needs zod.
+    expect(heartbeat.safeParse({ at: 1, status: "ok" })).toEqual({ success: true, data: { at: 1, status: "ok" } });
+    const bad = heartbeat.safeParse({ at: "yesterday", status: "ok" });
+    expect(bad.success).toBe(false);
+    expect(bad.success ? "" : bad.why).toContain("the schema checker cannot load (Cannot find module './zod-schemas.cjs'; run npm run build)");
   });
 });

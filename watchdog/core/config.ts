@@ -23,7 +23,13 @@ export function parseConfig(raw: unknown, file: string): Config {
   const quick = parseConfigFast(raw);
   if (quick !== NO) return quick;
   // Not a plain good config: zod decides, and words the first problem.
-  const { ConfigSchema, formatZodIssue } = zodSchemas();
+  let schemas: ReturnType<typeof zodSchemas>;
+  try {
+    schemas = zodSchemas();
+  } catch (err) {
+    throw new WkError("CONFIG", `${file}: not a plain valid config, and the schema checker cannot load (${messageOf(err)}; run npm run build)`, { cause: err });
+  }
+  const { ConfigSchema, formatZodIssue } = schemas;
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];

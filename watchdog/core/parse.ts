@@ -6,6 +6,7 @@
 import * as fast from "./generated/parsers.js";
 import type { Circuit, Heartbeat, LockInfo, OutboxItem, Progress, RemindRecord, WatchdogRecord } from "./schemas.js";
 import { zodSchemas, type ZodSchemas } from "./zod-schemas.js";
+import { messageOf } from "./errors.js";
 
 export type Parsed<T> = { success: true; data: T } | { success: false; why: string };
 
@@ -17,17 +18,29 @@ export interface FileParser<T> {
   safeParse(v: unknown): Parsed<T>;
 }
 
-function parser<T>(quick: (v: unknown) => T | typeof fast.NO, schema: (s: ZodSchemas) => ZodLike<T>): FileParser<T> {
+/**
+ * A file parser: the generated one, then zod. `load` is how zod is reached (in a bundle,
+ * dist/bin/zod-schemas.cjs, read from disk): if it cannot be, the file is invalid, never
+ * accepted and never a crash, since the watchdog must trip on a heartbeat it cannot judge.
+ */
+export function fileParser<T>(quick: (v: unknown) => T | typeof fast.NO, schema: (s: ZodSchemas) => ZodLike<T>, load: () => ZodSchemas = zodSchemas): FileParser<T> {
   return {
     safeParse(v) {
       const data = quick(v);
       if (data !== fast.NO) return { success: true, data };
-      const s = zodSchemas();
+      let s: ZodSchemas;
+      try {
+        s = load();
+      } catch (err) {
+        return { success: false, why: `not a plain valid file, and the schema checker cannot load (${messageOf(err)}; run npm run build)` };
+      }
       const r = schema(s).safeParse(v);
       return r.success ? { success: true, data: r.data } : { success: false, why: s.firstIssue(r.error) };
     },
   };
 }
+
+const parser = fileParser;
 
 export const HeartbeatFile = parser<Heartbeat>(fast.parseHeartbeatFast, (s) => s.HeartbeatSchema);
 export const CircuitFile = parser<Circuit>(fast.parseCircuitFast, (s) => s.CircuitSchema);
