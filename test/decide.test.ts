@@ -151,7 +151,7 @@ describe("resume, sleep and streaks", () => {
     // An unreadable heartbeat is a broken file, not a new install: it trips on the first run.
     expect(decideWatchdog(input({ heartbeat: { kind: "unreadable", why: "empty file" } }), S, T("2026-11-23T12:07:10Z")).action).toBe("trip");
     // status and the reminder only read the clock; they never start it.
-    expect(judge(input({ detectSleep: false }), S, T("2026-11-23T12:07:10Z")).verdict).toMatchObject({ healthy: false, reason: "missing" });
+    expect(judge(input({ ownRun: false }), S, T("2026-11-23T12:07:10Z")).verdict).toMatchObject({ healthy: false, reason: "missing" });
   });
 
   it("an already paused circuit (valid or not) is never tripped again", () => {

@@ -28,10 +28,11 @@ export interface WatchdogInput {
   /** The watchdog's own previous run (data/watchdog.json). */
   previous: WatchdogRecord | null;
   /**
-   * Only the watchdog itself may conclude from its own gap that the machine slept, and
-   * only its first run starts the new-install clock (status and the reminder only read it).
+   * false when status or the reminder judge (they only read): only the watchdog's own run
+   * may conclude from its gap that the machine slept, and only its first run starts the
+   * new-install clock.
    */
-  detectSleep?: boolean;
+  ownRun?: boolean;
 }
 
 export interface WatchdogSettings {
@@ -108,7 +109,7 @@ function stallCheck(input: WatchdogInput, s: WatchdogSettings, nowMs: number): V
 export function judge(input: WatchdogInput, s: WatchdogSettings, nowMs: number): Judgement {
   const { heartbeat: hb, circuit, previous } = input;
   const period = watchdogPeriodMs(s, nowMs);
-  const slept = input.detectSleep !== false && previous !== null && nowMs - previous.at * 1000 > SLEEP_FACTOR * period + s.graceSec * 1000;
+  const slept = input.ownRun !== false && previous !== null && nowMs - previous.at * 1000 > SLEEP_FACTOR * period + s.graceSec * 1000;
   const wakeAtMs = slept ? nowMs : previous?.wakeAt !== undefined ? previous.wakeAt * 1000 : null;
   const resumedAtMs = circuit.state === "green" && circuit.mtimeMs !== null ? circuit.mtimeMs : null;
   const refMs = Math.max(resumedAtMs ?? -Infinity, wakeAtMs ?? -Infinity);
@@ -119,7 +120,7 @@ export function judge(input: WatchdogInput, s: WatchdogSettings, nowMs: number):
   // after the watchdog began watching is a new install, not an outage (an install whose
   // timers fire together, or `npm start`, whose first cycle is still running).
   const watchingSinceMs =
-    previous?.watchingSince !== undefined ? previous.watchingSince * 1000 : input.detectSleep !== false && previous === null ? nowMs : null;
+    previous?.watchingSince !== undefined ? previous.watchingSince * 1000 : input.ownRun !== false && previous === null ? nowMs : null;
   const base = { wakeAtMs, slept, dueMs, stalledPid: null, watchingSinceMs };
 
   const stalled = stallCheck(input, s, nowMs);

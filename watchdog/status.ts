@@ -141,7 +141,7 @@ export function currentStatus(ctx: EntryContext): StatusSummary {
   const record = readWatchdogRecord(paths.watchdogRecord);
   return summarize({
     judgement: judge(
-      { heartbeat, circuit, progress: readProgress(paths.progress), lock: lockView(paths.cycleLock, t), previous: record, detectSleep: false },
+      { heartbeat, circuit, progress: readProgress(paths.progress), lock: lockView(paths.cycleLock, t), previous: record, ownRun: false },
       settings,
       t,
     ),
