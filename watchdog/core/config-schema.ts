@@ -15,6 +15,14 @@ const positiveSec = (describe: string, def: number) =>
     .default(def)
     .describe(describe);
 
+const wholeAtLeastOne = (describe: string, def: number) =>
+  z
+    .number({ error: "expected a whole number >= 1" })
+    .int({ error: "expected a whole number >= 1" })
+    .min(1, { error: "expected a whole number >= 1" })
+    .default(def)
+    .describe(describe);
+
 const optionalLimit = (describe: string) =>
   z.number({ error: "expected a positive number" }).positive({ error: "expected a positive number" }).finite({ error: "expected a positive number" }).optional().describe(describe);
 
@@ -72,12 +80,7 @@ export const ConfigSchema = z
           )
           .default({})
           .describe('Per-layer overrides by layer name, e.g. { "market-data": { "stallSec": 300 } }.'),
-        maxUnproductive: z
-          .number({ error: "expected a whole number >= 1" })
-          .int({ error: "expected a whole number >= 1" })
-          .min(1, { error: "expected a whole number >= 1" })
-          .default(3)
-          .describe("Consecutive cycles without a newer market-data bar before the cycle reports status \"stale-data\"."),
+        maxUnproductive: wholeAtLeastOne("Consecutive cycles without a newer market-data bar before the cycle reports status \"stale-data\".", 3),
       })
       .prefault({})
       .describe("The cycle runner."),
@@ -92,12 +95,7 @@ export const ConfigSchema = z
             "Optional plain upper bound on the heartbeat's age, for 24/7 pipelines. Unset by default: staleness is judged from cycle.schedule, so market-hours schedules never alarm at night or at weekends. Do not set it with a market-hours schedule.",
           ),
         graceSec: positiveSec("Slack after a scheduled cycle's start + cycle.timeoutSec before its missing beat counts as stale (timer jitter, slow start).", 60),
-        tripAfter: z
-          .number({ error: "expected a whole number >= 1" })
-          .int({ error: "expected a whole number >= 1" })
-          .min(1, { error: "expected a whole number >= 1" })
-          .default(1)
-          .describe("Trip only after this many consecutive unhealthy readings (each is logged). 1 trips at once."),
+        tripAfter: wholeAtLeastOne("Trip only after this many consecutive unhealthy readings (each is logged). 1 trips at once.", 1),
         killStalled: z.boolean({ error: "expected true or false" }).default(true).describe("Stop a stalled runner: report request (SIGUSR2), SIGTERM, then SIGKILL."),
         killGraceSec: positiveSec("Time between SIGTERM and SIGKILL when stopping a stalled runner.", 10),
       })
