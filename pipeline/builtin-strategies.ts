@@ -1,9 +1,8 @@
 /**
- * The built-in strategies (pipeline/strategies/NAME.ts) by name, for the cycle bundle.
- * Here, unbundled, there are none: loadStrategy() imports dist/pipeline/strategies/NAME.js
- * by path. scripts/bundle.ts swaps this module for one that names every file in that
- * folder at build time, so the cycle's bundle carries them inside and a built-in strategy
- * loads without starting Node's ES module loader (~5 ms of every cycle here).
+ * Strategies carried inside the cycle bundle, by name. Here, unbundled, there are none:
+ * loadStrategy() imports dist/pipeline/strategies/NAME.js by path. scripts/bundle.ts swaps
+ * this module for one that holds the strategies shipped with watchkeeper (the demo), so
+ * the default cycle loads its strategy without starting Node's ES module loader.
  */
 export function builtinStrategy(name: string): Promise<Record<string, unknown>> | undefined {
   void name;

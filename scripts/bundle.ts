@@ -6,10 +6,11 @@
  * modules on every start; the cache saves compiling them (see README, Performance).
  * The cycle's deadline thread is bundled too (a worker boots faster from one CommonJS
  * file than through the ES module loader: ~22 vs ~36 ms of CPU here, on every cycle).
- * The strategy stays a separate file, loaded from dist/ by path.
+ * The demo strategy rides inside the cycle's bundle; any other strategy is a separate
+ * file, imported by path when a cycle runs (see BUNDLED_STRATEGIES).
  */
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, sep } from "node:path";
 import { createRequire } from "node:module";
@@ -37,7 +38,16 @@ mkdirSync(binDir, { recursive: true });
  * evaluates zod: ~11 ms of a ~50 ms start here.
  */
 const ZOD_SCHEMAS = distFile("watchdog/core/zod-schemas.js");
+
+/**
+ * The strategies that ship with watchkeeper, bundled into the cycle (no ES module loader
+ * for the default cycle: ~5 ms). Only these: a strategy of yours in pipeline/strategies/
+ * may import packages a bundle cannot hold (native addons, files beside the package), so
+ * it stays a module of its own, imported by path as before.
+ */
+const BUNDLED_STRATEGIES = ["demo"];
 const BUILTIN_STRATEGIES = distFile("pipeline/builtin-strategies.js");
+
 /**
  * pino's file and thread destinations (sonic-boom, thread-stream): watchkeeper logs through
  * its own sink (fdSink in watchdog/core/log.ts) and never starts a transport, yet pino
@@ -47,7 +57,7 @@ const BUILTIN_STRATEGIES = distFile("pipeline/builtin-strategies.js");
  */
 const NOT_BUNDLED = new Set(["sonic-boom", "thread-stream"]);
 
-/** The plugin that keeps the start path short: zod on demand, pino without its destinations, built-in strategies inside. */
+/** The plugin that keeps the start path short: zod on demand, pino without its destinations, the demo strategy inside. */
 const startPath = {
   name: "start-path",
   resolveId(source: string, importer: string | undefined) {
@@ -64,9 +74,8 @@ const startPath = {
       return `module.exports = function notBundled() { throw new Error("${name} is not in this bundle: watchkeeper logs through fdSink (watchdog/core/log.ts)"); };`;
     }
     if (id === BUILTIN_STRATEGIES) {
-      // Every built-in, by name; import() of a bundled module is a lazy init, evaluated only when chosen.
-      const names = readdirSync(distFile("pipeline/strategies")).filter((f) => f.endsWith(".js")).map((f) => f.slice(0, -3));
-      const cases = names.map((n) => `    case ${JSON.stringify(n)}: return import(${JSON.stringify(distFile(`pipeline/strategies/${n}.js`))});`);
+      // By name; import() of a bundled module is a lazy init, evaluated only when chosen.
+      const cases = BUNDLED_STRATEGIES.map((n) => `    case ${JSON.stringify(n)}: return import(${JSON.stringify(distFile(`pipeline/strategies/${n}.js`))});`);
       return ["export function builtinStrategy(name) {", "  switch (name) {", ...cases, "    default: return undefined;", "  }", "}"].join("\n");
     }
     if (id !== ZOD_SCHEMAS) return null;

@@ -186,4 +186,12 @@ describe("cycle runner (built entrypoint, real processes)", () => {
     expect(r2.code).toBe(78);
     expect(r2.stderr).toContain('no built-in strategy "nosuch"');
   });
+
+  it("a strategy by name that is not in the cycle bundle is imported from dist/pipeline/strategies/ (as yours would be)", async () => {
+    // demo-market.js is there but is a helper, not a strategy: reaching that verdict means the module was imported by path.
+    const sb = sandbox({ strategy: { module: "demo-market" } });
+    const r = await run([ENTRY.cycle, "--config", sb.config]);
+    expect(r.code).toBe(78);
+    expect(r.stderr).toContain("strategy.module: demo-market does not export a strategy");
+  });
 });

@@ -114,7 +114,7 @@ describe("architecture", () => {
       expect(modules(name).filter((m) => m.includes("dist/pipeline/"))).toEqual([]);
     }
     expect(modules("cycle").some((m) => m.includes("dist/pipeline/cycle.js"))).toBe(true);
-    // The built-in strategies ride inside the cycle's bundle (no ES module loader for them).
+    // The demo rides inside the cycle's bundle (no ES module loader for it); other strategies are imported by path.
     expect(modules("cycle").some((m) => m.includes("dist/pipeline/strategies/demo.js"))).toBe(true);
   });
 
