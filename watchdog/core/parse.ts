@@ -40,12 +40,10 @@ export function fileParser<T>(quick: (v: unknown) => T | typeof fast.NO, schema:
   };
 }
 
-const parser = fileParser;
-
-export const HeartbeatFile = parser<Heartbeat>(fast.parseHeartbeatFast, (s) => s.HeartbeatSchema);
-export const CircuitFile = parser<Circuit>(fast.parseCircuitFast, (s) => s.CircuitSchema);
-export const LockFile = parser<LockInfo>(fast.parseLockFast, (s) => s.LockSchema);
-export const OutboxItemFile = parser<OutboxItem>(fast.parseOutboxItemFast, (s) => s.OutboxItemSchema);
-export const ProgressFile = parser<Progress>(fast.parseProgressFast, (s) => s.ProgressSchema);
-export const WatchdogRecordFile = parser<WatchdogRecord>(fast.parseWatchdogRecordFast, (s) => s.WatchdogRecordSchema);
-export const RemindRecordFile = parser<RemindRecord>(fast.parseRemindRecordFast, (s) => s.RemindRecordSchema);
+export const HeartbeatFile = fileParser<Heartbeat>(fast.parseHeartbeatFast, (s) => s.HeartbeatSchema);
+export const CircuitFile = fileParser<Circuit>(fast.parseCircuitFast, (s) => s.CircuitSchema);
+export const LockFile = fileParser<LockInfo>(fast.parseLockFast, (s) => s.LockSchema);
+export const OutboxItemFile = fileParser<OutboxItem>(fast.parseOutboxItemFast, (s) => s.OutboxItemSchema);
+export const ProgressFile = fileParser<Progress>(fast.parseProgressFast, (s) => s.ProgressSchema);
+export const WatchdogRecordFile = fileParser<WatchdogRecord>(fast.parseWatchdogRecordFast, (s) => s.WatchdogRecordSchema);
+export const RemindRecordFile = fileParser<RemindRecord>(fast.parseRemindRecordFast, (s) => s.RemindRecordSchema);
