@@ -82,8 +82,13 @@ interface BeatFields {
  * exit status with a short log after. A paused cycle reports success with the reason in
  * its log: the machine and the runner are alive, and the pause is ours to nag about.
  */
-export function cycleMain(ctx: EntryContext): Promise<number> {
-  return withWitness(ctx, ctx.loaded.config.witness.cycle, (w) => runCycle(ctx, w), (code) => {
+export interface CycleDeps {
+  /** The deadline thread; the bench swaps it out to show what the thread alone costs. */
+  startSentinel: typeof startSentinel;
+}
+
+export function cycleMain(ctx: EntryContext, deps: CycleDeps = { startSentinel }): Promise<number> {
+  return withWitness(ctx, ctx.loaded.config.witness.cycle, (w) => runCycle(ctx, w, deps), (code) => {
     if (code === EXIT.PAUSED) return { status: 0, log: `paused: ${describeCircuit(readCircuit(ctx.paths.circuit))}` };
     const hb = readHeartbeat(ctx.paths.heartbeat);
     const summary = hb.kind === "present" ? JSON.stringify({ status: hb.heartbeat.status, error: hb.heartbeat.error, layer: hb.heartbeat.layer, cycle: hb.heartbeat.cycle, decisions: hb.heartbeat.decisions }) : "no heartbeat";
@@ -92,7 +97,7 @@ export function cycleMain(ctx: EntryContext): Promise<number> {
   });
 }
 
-async function runCycle(ctx: EntryContext, w: { rid: string } | null): Promise<number> {
+async function runCycle(ctx: EntryContext, w: { rid: string } | null, deps: CycleDeps): Promise<number> {
   const { paths, log, now, loaded } = ctx;
   const cfg = loaded.config;
   // The runner drops the bot token from its environment: neither the strategy nor a
@@ -287,7 +292,7 @@ async function runCycle(ctx: EntryContext, w: { rid: string } | null): Promise<n
   try {
     const layerTimeoutSec: Record<string, number> = {};
     for (const [name, l] of Object.entries(cfg.cycle.layers)) if (l.timeoutSec !== undefined) layerTimeoutSec[name] = l.timeoutSec;
-    sentinel = startSentinel(
+    sentinel = deps.startSentinel(
       {
         deadlineAtMs: Date.now() + cfg.cycle.timeoutSec * 1000,
         graceMs: cfg.cycle.abortGraceSec * 1000,
