@@ -4,6 +4,7 @@ import { tripCircuit } from "../watchdog/core/circuit.js";
 import { describeCircuit } from "../watchdog/core/state.js";
 import { escapeHtml, resumeCommand } from "../watchdog/core/messages.js";
 import { redact } from "../watchdog/core/log.js";
+import { telegramClient } from "../watchdog/core/telegram-client.js";
 
 /**
  * `watchkeeper bot`: pause from the phone, never resume from it. Long-polls Telegram,
@@ -16,7 +17,7 @@ export async function botMain(ctx: EntryContext): Promise<number> {
   if (!token) throw new WkError("CONFIG", "TELEGRAM_BOT_TOKEN is not set");
   const allowed = new Set(c.bot.allowChatIds);
   if (allowed.size === 0) throw new WkError("CONFIG", `${ctx.loaded.file ?? "config"}: bot.allowChatIds is empty: name the chats that may pause the pipeline`);
-  const tg = await import("node-telegram-bot-api");
+  const tg = telegramClient();
   const api = new tg.Api(token, { apiRoot: c.telegram.apiRoot, timeoutMs: c.telegram.timeoutSec * 1000, maxRetries: c.telegram.maxRetries });
   const abort = new AbortController();
   const stop = () => abort.abort();

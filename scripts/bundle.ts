@@ -94,9 +94,11 @@ async function bundle(entry: string, file: string, onStartPath = true): Promise<
   await build({
     input: distFile(entry),
     platform: "node",
-    // node-cron only for `watchkeeper start`, loaded from node_modules when it runs: bundled,
-    // its builtins (child_process among them) would load at the top of every command.
-    external: [/^node:/, "node-cron"],
+    // Loaded from node_modules when used, not bundled: node-cron only by `watchkeeper start`
+    // (bundled, its builtins, child_process among them, would load at the top of every
+    // command); the Telegram client only when a message goes out (its source is a fifth of
+    // the watchdog's bundle, read on every start for nothing).
+    external: [/^node:/, "node-cron", "node-telegram-bot-api"],
     logLevel: "warn",
     plugins: onStartPath ? [startPath] : [],
     // ASCII: V8 then holds the source as one-byte text, half the size to read on every start.

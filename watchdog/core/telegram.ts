@@ -1,5 +1,6 @@
 import { WkError, messageOf } from "./errors.js";
 import { redact } from "./log.js";
+import { telegramClient } from "./telegram-client.js";
 
 /** What an outbox item knows about itself; channels that pass fields on use it. */
 export interface AlertMeta {
@@ -55,8 +56,7 @@ export function telegramChannel(opts: TelegramOptions): Channel {
     notReady,
     async send(html: string): Promise<void> {
       if (notReady) throw new DeliveryError(notReady, false);
-      // Loaded here, not at start-up: most runs never send anything.
-      const tg = await import("node-telegram-bot-api");
+      const tg = telegramClient();
       const api = new tg.Api(opts.token!, {
         apiRoot: opts.apiRoot,
         timeoutMs: opts.timeoutSec * 1000,
