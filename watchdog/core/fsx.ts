@@ -24,14 +24,18 @@ export function uniqueSuffix(): string {
   return `${process.pid}.${(++tempCounter).toString(36)}${Math.random().toString(36).slice(2, 8)}`;
 }
 
-/** A new temp file; its folder is made only when missing (one syscall less on every write). */
-function openTemp(tmp: string, dir: string): number {
+/**
+ * openSync that makes the file's folder when, and only when, it is missing: the folders
+ * exist on every run but the first, so asking mkdir first would cost every write,
+ * append and lock a syscall for nothing.
+ */
+export function openInFolder(path: string, flags: string, mode = 0o644): number {
   try {
-    return openSync(tmp, "wx", 0o644);
+    return openSync(path, flags, mode);
   } catch (err) {
     if (errno(err) !== "ENOENT") throw err;
-    mkdirSync(dir, { recursive: true });
-    return openSync(tmp, "wx", 0o644);
+    mkdirSync(dirname(path), { recursive: true });
+    return openSync(path, flags, mode);
   }
 }
 
@@ -46,7 +50,7 @@ function viaTemp<T>(path: string, data: string, publish: (tmp: string, dir: stri
   liveTempFiles.add(tmp);
   let gone = false;
   try {
-    const fd = openTemp(tmp, dir);
+    const fd = openInFolder(tmp, "wx");
     try {
       writeAll(fd, Buffer.from(data, "utf8"));
       fsyncSync(fd);

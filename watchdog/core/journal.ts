@@ -1,9 +1,8 @@
-import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync } from "node:fs";
+import { closeSync, fstatSync, fsyncSync, openSync, readSync } from "node:fs";
 import { crypto } from "./lazy.js";
-import { dirname } from "node:path";
 import { acquireLock } from "./lock.js";
 import { errno, messageOf, WkError } from "./errors.js";
-import { writeAll } from "./fsx.js";
+import { openInFolder, writeAll } from "./fsx.js";
 import { epochSec, isoSec } from "./time.js";
 
 /** `prev` of the very first record. */
@@ -127,8 +126,7 @@ export async function appendRecords(
 ): Promise<AppendResult> {
   const lock = await acquireLock(lockPath, { purpose: "append", now: ctx.now, waitMs: 10_000 });
   try {
-    mkdirSync(dirname(path), { recursive: true });
-    const fd = openSync(path, "a+", 0o644);
+    const fd = openInFolder(path, "a+");
     try {
       const tail = readTail(fd);
       let seq = seqOf(tail.lastLine);

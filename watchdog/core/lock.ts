@@ -1,10 +1,9 @@
-import { linkSync, mkdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
+import { closeSync, linkSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
 import { errno, messageOf, WkError } from "./errors.js";
 import { LockFile } from "./parse.js";
 import type { LockInfo } from "./schemas.js";
-import { uniqueSuffix } from "./fsx.js";
-import { dirname } from "node:path";
+import { openInFolder, uniqueSuffix, writeAll } from "./fsx.js";
 
 export function isPidAlive(pid: number): boolean {
   if (!Number.isInteger(pid) || pid <= 0) return false;
@@ -66,9 +65,13 @@ export interface Lock {
  * (Two of a cycle's durable operations per lock taken, 8 of 29, went here.)
  */
 function tryCreate(path: string, body: string): boolean {
-  mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.${uniqueSuffix()}.new`;
-  writeFileSync(tmp, body, { mode: 0o644 });
+  const fd = openInFolder(tmp, "wx");
+  try {
+    writeAll(fd, Buffer.from(body, "utf8"));
+  } finally {
+    closeSync(fd);
+  }
   try {
     // link() publishes a complete file atomically and fails if the lock exists.
     linkSync(tmp, path);
