@@ -10,11 +10,11 @@ import { spawnSync } from "node:child_process";
 import fs, { mkdtempSync, rmSync, statSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir, cpus } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { syncBuiltinESMExports } from "node:module";
 import { generateLog } from "./bench-audit.js";
+import { distFile, projectDir, SCHEDULED } from "../watchdog/core/where.js";
 
-const ROOT = fileURLToPath(new URL("../../", import.meta.url));
+const ROOT = projectDir();
 const quick = process.argv.includes("--quick");
 const has = (cmd: string) => spawnSync("sh", ["-c", `command -v ${cmd}`]).status === 0;
 const TIME = has("/usr/bin/time") ? "/usr/bin/time" : null;
@@ -59,16 +59,16 @@ const results: Record<string, unknown> = { machine: { cpus: cpus().length, model
   // unexpected exit stops the bench (a re-run of one slot, or a trip, would be measured as a fast exit).
   const cmds: Record<string, { cmd: string[]; target: number | null; ok: number[]; slot?: boolean }> = {
     "node -e 0": { cmd: [node, "-e", "0"], target: 1, ok: [0] },
-    watchdog: { cmd: [node, join(ROOT, "dist/bin/watchdog.cjs")], target: 1.25, ok: [0] },
-    remind: { cmd: [node, join(ROOT, "dist/bin/remind.cjs")], target: 1.25, ok: [0] },
-    status: { cmd: [node, join(ROOT, "dist/bin/watchkeeper.cjs"), "status"], target: 1.25, ok: [0, 1] }, // 1: Telegram is not set up
-    cycle: { cmd: [node, join(ROOT, "dist/bin/cycle.cjs")], target: 1.5, ok: [0], slot: true },
+    watchdog: { cmd: [node, distFile(SCHEDULED.watchdog)], target: 1.25, ok: [0] },
+    remind: { cmd: [node, distFile(SCHEDULED.remind)], target: 1.25, ok: [0] },
+    status: { cmd: [node, distFile("bin/watchkeeper.cjs"), "status"], target: 1.25, ok: [0, 1] }, // 1: Telegram is not set up
+    cycle: { cmd: [node, distFile(SCHEDULED.cycle)], target: 1.5, ok: [0], slot: true },
     // Not a target: Node plus the file work a watchdog run must do anyway (read the config
     // and three state files, replace one durably, log one line), in a plain script. What
     // separates an entrypoint from this is code: loading it and running it.
     "node + file work": { cmd: [node, join(dir, "file-work.cjs")], target: null, ok: [0] },
-    "watchdog (ESM)": { cmd: [node, join(ROOT, "dist/watchdog/watchdog.js")], target: null, ok: [0] },
-    "cycle (ESM)": { cmd: [node, join(ROOT, "dist/pipeline/cycle.js")], target: null, ok: [0], slot: true },
+    "watchdog (ESM)": { cmd: [node, distFile("watchdog/watchdog.js")], target: null, ok: [0] },
+    "cycle (ESM)": { cmd: [node, distFile("pipeline/cycle.js")], target: null, ok: [0], slot: true },
   };
   writeFileSync(
     join(dir, "file-work.cjs"),
@@ -81,8 +81,8 @@ fs.writeSync(2, JSON.stringify({ level: 30, time: Date.now(), msg: "ok" }) + "\\
 `,
   );
   // A healthy state to start from: a beat, a watchdog record, a green circuit.
-  spawnSync(node, [join(ROOT, "dist/bin/cycle.cjs")], { cwd: dir, env });
-  spawnSync(node, [join(ROOT, "dist/bin/watchdog.cjs")], { cwd: dir, env });
+  spawnSync(node, [distFile(SCHEDULED.cycle)], { cwd: dir, env });
+  spawnSync(node, [distFile(SCHEDULED.watchdog)], { cwd: dir, env });
   const runs = quick ? 5 : 15;
   const samples: Record<string, { ms: number[]; rss: number[] }> = {};
   for (let i = 0; i < runs; i++)
@@ -194,7 +194,7 @@ fs.writeSync(2, JSON.stringify({ level: 30, time: Date.now(), msg: "ok" }) + "\\
   const { Worker } = await import("node:worker_threads");
   const threadMs: number[] = [];
   for (let i = 0; i < cycles; i++) {
-    const worker = new Worker(join(ROOT, "dist/bin/sentinel-worker.cjs"), {
+    const worker = new Worker(distFile("bin/sentinel-worker.cjs"), {
       workerData: { deadlineAtMs: Date.now() + 60_000, graceMs: 1000, timeoutSec: 60, layerTimeoutSec: {}, heartbeatPath: join(data, "hb.json"), progressPath: join(data, "pg.json"), reportsDir: join(data, "r"), base: { cycle: "bench" } },
     });
     const t0 = performance.now();
@@ -236,7 +236,7 @@ fs.writeSync(2, JSON.stringify({ level: 30, time: Date.now(), msg: "ok" }) + "\\
   const file = join(dir, "log.jsonl");
   generateLog(file, 1_000_000);
   const mb = statSync(file).size / 1e6;
-  const probe = join(ROOT, "dist/scripts/watchkeeper.js");
+  const probe = distFile("bin/watchkeeper.cjs"); // what an auditor runs
   const runs = quick ? 1 : 3;
   const timeIt = (cmd: string[], shell = false) => {
     const ms: number[] = [];

@@ -2,7 +2,7 @@
  * Crash consistency: real cycles and watchdog runs SIGKILLed at random moments, many
  * times, with the promises checked after every kill and at the end.
  */
-import { projectDir } from "../../watchdog/core/where.js";
+import { distFile, SCHEDULED } from "../../watchdog/core/where.js";
 import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -11,7 +11,6 @@ import { interpretCircuit, interpretHeartbeat, readProgress } from "../../watchd
 import { readState } from "../../watchdog/core/fsx.js";
 import { verifyFile } from "../audit/verify.js";
 
-const ROOT = projectDir();
 
 /** A strategy that acknowledges, durably and outside our files, every decision it was told is written. */
 const ACKER = `
@@ -101,13 +100,13 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
     // in every phase: start-up, holding the lock, mid-append, writing the heartbeat.
     const timeRun = async (script: string) => {
       const t0 = Date.now();
-      await new Promise((r) => spawn(process.execPath, [join(ROOT, script), "--config", config], { env, stdio: "ignore" }).on("exit", r));
+      await new Promise((r) => spawn(process.execPath, [distFile(script), "--config", config], { env, stdio: "ignore" }).on("exit", r));
       return Date.now() - t0;
     };
-    await timeRun("dist/bin/cycle.cjs"); // warm the page cache first
+    await timeRun(SCHEDULED.cycle); // warm the page cache first
     await new Promise((r) => setTimeout(r, 1000));
-    const cycleSpan = await timeRun("dist/bin/cycle.cjs");
-    const wdSpan = await timeRun("dist/bin/watchdog.cjs");
+    const cycleSpan = await timeRun(SCHEDULED.cycle);
+    const wdSpan = await timeRun(SCHEDULED.watchdog);
     if (existsSync(join(dir, "data", "circuit.json"))) writeFileSync(join(dir, "data", "circuit.json"), '{"paused": false}\n');
     for (let i = 0; i < kills; i++) {
       const watchdog = i % 5 === 4;
@@ -116,7 +115,7 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
         writeFileSync(join(dir, "data", "heartbeat.json"), JSON.stringify({ at: Math.floor(Date.now() / 1000) - 86400, status: "ok" }));
       }
       // Make each cycle a new slot sometimes, a re-run of the same slot other times.
-      const killed = await runAndKill([join(ROOT, watchdog ? "dist/bin/watchdog.cjs" : "dist/bin/cycle.cjs"), "--config", config], env, Math.floor((watchdog ? wdSpan : cycleSpan) * (rnd() < 0.5 ? rnd() * 0.9 : 0.55 + rnd() * 0.4)) /* half in the working phase, after start-up */);
+      const killed = await runAndKill([distFile(watchdog ? SCHEDULED.watchdog : SCHEDULED.cycle), "--config", config], env, Math.floor((watchdog ? wdSpan : cycleSpan) * (rnd() < 0.5 ? rnd() * 0.9 : 0.55 + rnd() * 0.4)) /* half in the working phase, after start-up */);
       if (killed) {
         st.kills++;
         if (watchdog) st.watchdogKills++;
@@ -131,7 +130,7 @@ export async function crashHarness(kills: number, seed = 1): Promise<CrashStats>
     }
     // One clean cycle: the lock left by the last kill is recovered, the torn tail sealed.
     await new Promise((r) => setTimeout(r, 1100));
-    const ok = await new Promise<number | null>((resolve) => spawn(process.execPath, [join(ROOT, "dist/bin/cycle.cjs"), "--config", config], { env, stdio: "ignore" }).on("exit", (c) => resolve(c)));
+    const ok = await new Promise<number | null>((resolve) => spawn(process.execPath, [distFile(SCHEDULED.cycle), "--config", config], { env, stdio: "ignore" }).on("exit", (c) => resolve(c)));
     if (ok !== 0) st.failures.push(`the cycle after the last kill exited ${ok}, not 0`);
     const log = join(dir, "memory", "decisions.jsonl");
     const v = await verifyFile(log, null);

@@ -1,11 +1,10 @@
 /** Races between the watchdog and a person, and between two watchdogs, run for real. */
-import { projectDir } from "../../watchdog/core/where.js";
+import { distFile, SCHEDULED } from "../../watchdog/core/where.js";
 import { spawn } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 
-const ROOT = projectDir();
 const env = () => ({ PATH: process.env.PATH, HOME: process.env.HOME, WATCHKEEPER_LOG: "json", WATCHKEEPER_LOG_LEVEL: "silent" });
 
 function setup(): { dir: string; config: string } {
@@ -36,7 +35,7 @@ export async function personVsWatchdog(n: number): Promise<RaceStats> {
   for (let i = 0; i < n; i++) {
     const { dir, config } = setup();
     try {
-      const wd = exit([join(ROOT, "dist/bin/watchdog.cjs"), "--config", config]);
+      const wd = exit([distFile(SCHEDULED.watchdog), "--config", config]);
       await new Promise((r) => setTimeout(r, Math.random() * 350));
       writeFileSync(join(dir, "data", "circuit.json"), JSON.stringify({ paused: true, reason: "person", by: "me" }) + "\n");
       await wd;
@@ -56,7 +55,7 @@ export async function twoWatchdogs(n: number): Promise<RaceStats> {
   for (let i = 0; i < n; i++) {
     const { dir, config } = setup();
     try {
-      const [a, b] = await Promise.all([exit([join(ROOT, "dist/bin/watchdog.cjs"), "--config", config]), exit([join(ROOT, "dist/bin/watchdog.cjs"), "--config", config])]);
+      const [a, b] = await Promise.all([exit([distFile(SCHEDULED.watchdog), "--config", config]), exit([distFile(SCHEDULED.watchdog), "--config", config])]);
       const alerts = (a.out.match(/circuit tripped/g) ?? []).length + (b.out.match(/circuit tripped/g) ?? []).length;
       if (alerts !== 1) failures.push(`case ${i}: ${alerts} trip alerts, not 1`);
       const log = existsSync(join(dir, "memory", "decisions.jsonl")) ? readFileSync(join(dir, "memory", "decisions.jsonl"), "utf8") : "";

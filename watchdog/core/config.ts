@@ -3,7 +3,7 @@ import { dirname, resolve } from "node:path";
 import type { Config } from "./config-schema.js";
 import { errno, messageOf, WkError } from "./errors.js";
 import { NO, parseConfigFast } from "./generated/parsers.js";
-import { zodSchemas } from "./zod-schemas.js";
+import { loadZodSchemas } from "./parse.js";
 
 export type { Config, ConfigInput } from "./config-schema.js";
 
@@ -23,13 +23,9 @@ export function parseConfig(raw: unknown, file: string): Config {
   const quick = parseConfigFast(raw);
   if (quick !== NO) return quick;
   // Not a plain good config: zod decides, and words the first problem.
-  let schemas: ReturnType<typeof zodSchemas>;
-  try {
-    schemas = zodSchemas();
-  } catch (err) {
-    throw new WkError("CONFIG", `${file}: not a plain valid config, and the schema checker cannot load (${messageOf(err)}; run npm run build)`, { cause: err });
-  }
-  const { ConfigSchema, formatZodIssue } = schemas;
+  const z = loadZodSchemas();
+  if ("why" in z) throw new WkError("CONFIG", `${file}: not a plain valid config, and ${z.why}`, { cause: z.cause });
+  const { ConfigSchema, formatZodIssue } = z.schemas;
   const result = ConfigSchema.safeParse(raw);
   if (!result.success) {
     const first = result.error.issues[0];

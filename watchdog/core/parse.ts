@@ -19,6 +19,18 @@ export interface FileParser<T> {
 }
 
 /**
+ * zod and the schemas, or why they cannot be had (in a bundle they are a file read from
+ * disk, dist/bin/zod-schemas.cjs): the caller then fails closed with that reason.
+ */
+export function loadZodSchemas(load: () => ZodSchemas = zodSchemas): { schemas: ZodSchemas } | { why: string; cause: unknown } {
+  try {
+    return { schemas: load() };
+  } catch (err) {
+    return { why: `the schema checker cannot load (${messageOf(err)}; run npm run build)`, cause: err };
+  }
+}
+
+/**
  * A file parser: the generated one, then zod. `load` is how zod is reached (in a bundle,
  * dist/bin/zod-schemas.cjs, read from disk): if it cannot be, the file is invalid, never
  * accepted and never a crash, since the watchdog must trip on a heartbeat it cannot judge.
@@ -28,12 +40,9 @@ export function fileParser<T>(quick: (v: unknown) => T | typeof fast.NO, schema:
     safeParse(v) {
       const data = quick(v);
       if (data !== fast.NO) return { success: true, data };
-      let s: ZodSchemas;
-      try {
-        s = load();
-      } catch (err) {
-        return { success: false, why: `not a plain valid file, and the schema checker cannot load (${messageOf(err)}; run npm run build)` };
-      }
+      const z = loadZodSchemas(load);
+      if ("why" in z) return { success: false, why: `not a plain valid file, and ${z.why}` };
+      const s = z.schemas;
       const r = schema(s).safeParse(v);
       return r.success ? { success: true, data: r.data } : { success: false, why: s.firstIssue(r.error) };
     },
