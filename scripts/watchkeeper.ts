@@ -4,6 +4,7 @@
  * watchdog` never loads strategy code and a broken strategy cannot break it.
  */
 import { isMain, runEntry, type EntryContext } from "../watchdog/core/cli.js";
+import { printErr, printOut } from "../watchdog/core/log.js";
 
 type Main = (ctx: EntryContext) => Promise<number>;
 
@@ -40,12 +41,12 @@ function usage(): string {
 export async function main(argv = process.argv.slice(2)): Promise<never> {
   const [name, ...rest] = argv;
   if (!name || name === "--help" || name === "-h" || name === "help") {
-    process.stdout.write(usage() + "\n");
+    printOut(usage() + "\n");
     process.exit(name ? 0 : 64);
   }
   const cmd = COMMANDS[name];
   if (!cmd) {
-    process.stderr.write(`watchkeeper: unknown command "${name}"${name === "resume" ? " (resuming is a manual edit of data/circuit.json: see watchkeeper status)" : ""}\n\n${usage()}\n`);
+    printErr(`watchkeeper: unknown command "${name}"${name === "resume" ? " (resuming is a manual edit of data/circuit.json: see watchkeeper status)" : ""}\n\n${usage()}\n`);
     process.exit(64);
   }
   return runEntry(name, await cmd.load(), rest);

@@ -3,15 +3,16 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, readdi
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { SCHEDULED } from "../../watchdog/core/where.js";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const DIST = join(ROOT, "dist");
 /** What the timers and the bin run: the bundled entrypoints (scripts/bundle.ts). */
 export const BIN = join(DIST, "bin/watchkeeper.cjs");
 export const ENTRY = {
-  cycle: join(DIST, "bin/cycle.cjs"),
-  watchdog: join(DIST, "bin/watchdog.cjs"),
-  remind: join(DIST, "bin/remind.cjs"),
+  cycle: join(DIST, SCHEDULED.cycle),
+  watchdog: join(DIST, SCHEDULED.watchdog),
+  remind: join(DIST, SCHEDULED.remind),
 };
 
 export interface Sandbox {
