@@ -47,6 +47,13 @@ class Unsupported extends Error {}
 function compile(): string {
   const bodies = new Map<string, string>(); // body -> function name, so equal nodes share one function
   const used = new Set<string>();
+  const keySets = new Map<string, string>(); // JSON of an object's field names -> the name of their Set
+  const keySet = (keys: string[]): string => {
+    const json = JSON.stringify(keys);
+    let name = keySets.get(json);
+    if (!name) keySets.set(json, (name = `KEYS${keySets.size}`));
+    return name;
+  };
   const fn = (body: string): string => {
     let name = bodies.get(body);
     if (!name) bodies.set(body, (name = `p${bodies.size}`));
@@ -205,7 +212,7 @@ function compile(): string {
           lines.push(always ? `  out[${key}] = r;` : `  if (r !== undefined || ${key} in v) out[${key}] = r;`, "}");
         }
         if (rest !== "strip") {
-          lines.push(`for (const k in v) {`, `  if (KEYS_${fn(`/*keys*/ ${JSON.stringify(Object.keys(shape))}`)}.has(k)) continue;`);
+          lines.push(`for (const k in v) {`, `  if (${keySet(Object.keys(shape))}.has(k)) continue;`);
           lines.push(rest === "strict" ? "  return NO;" : '  if (k === "__proto__") return NO;\n  out[k] = v[k];', "}");
         }
         lines.push("return out;");
@@ -236,11 +243,8 @@ function compile(): string {
     "const isPlain = (v: unknown): v is Record<string, any> => typeof v === \"object\" && v !== null && Object.getPrototypeOf(v) === Object.prototype;",
     "",
   ];
-  for (const [body, name] of bodies) {
-    const keys = /^\/\*keys\*\/ (.*)$/.exec(body);
-    if (keys) out.push(`const KEYS_${name} = new Set<string>(${keys[1]});`);
-    else out.push(`function ${name}(v: any): any {\n${body.replace(/^/gm, "  ")}\n}`);
-  }
+  for (const [json, name] of keySets) out.push(`const ${name} = new Set<string>(${json});`);
+  for (const [body, name] of bodies) out.push(`function ${name}(v: any): any {\n${body.replace(/^/gm, "  ")}\n}`);
   out.push("", ...exports, "");
   return out.join("\n");
 }

@@ -12,6 +12,26 @@ export const NO: unique symbol = Symbol("not sure");
 /** A plain object, as JSON.parse makes: anything else is left to zod. */
 const isPlain = (v: unknown): v is Record<string, any> => typeof v === "object" && v !== null && Object.getPrototypeOf(v) === Object.prototype;
 
+const KEYS0 = new Set<string>(["data","memory"]);
+const KEYS1 = new Set<string>(["module","options"]);
+const KEYS2 = new Set<string>(["timeoutSec","stallSec"]);
+const KEYS3 = new Set<string>(["schedule","timeoutSec","abortGraceSec","stallSec","layers","maxUnproductive"]);
+const KEYS4 = new Set<string>(["schedule","maxAgeSec","graceSec","tripAfter","killStalled","killGraceSec"]);
+const KEYS5 = new Set<string>(["schedule"]);
+const KEYS6 = new Set<string>(["maxOrdersPerCycle","maxPositionPerSymbol","maxOrderNotional","maxDailyLossPct","maxSpendPerDay","onPause"]);
+const KEYS7 = new Set<string>(["cycle","watchdog","budgetSec","apiUrl"]);
+const KEYS8 = new Set<string>(["allowChatIds","pollTimeoutSec"]);
+const KEYS9 = new Set<string>(["chatId","apiRoot","timeoutSec","maxRetries"]);
+const KEYS10 = new Set<string>(["maxPerRun","command","commandTimeoutSec"]);
+const KEYS11 = new Set<string>(["level"]);
+const KEYS12 = new Set<string>(["$schema","timezone","paths","strategy","cycle","watchdog","reminder","risk","witness","bot","telegram","alerts","log"]);
+const KEYS13 = new Set<string>(["at","iso","status","cycle","startedAt","durationMs","decisions","error","layer","dataAt","unproductive","pid","host","version","strategy"]);
+const KEYS14 = new Set<string>(["paused","reason","since","iso","by","host"]);
+const KEYS15 = new Set<string>(["id","createdAt","kind","text","attempts","lastError","lastAttemptAt"]);
+const KEYS16 = new Set<string>(["pid","host","startedAt","purpose","cycle"]);
+const KEYS17 = new Set<string>(["step","note","at","cycle","pid","layer"]);
+const KEYS18 = new Set<string>(["at","iso","verdict","detail","streak","wakeAt","watchingSince","pid"]);
+const KEYS19 = new Set<string>(["at","iso","firstAt","circuit"]);
 function p0(v: any): any {
   if (typeof v !== "string") return NO;
   return v;
@@ -44,8 +64,7 @@ function p6(v: any): any {
   const r = p4(v);
   return r === undefined ? "memory" : r;
 }
-const KEYS_p7 = new Set<string>(["data","memory"]);
-function p8(v: any): any {
+function p7(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
@@ -60,383 +79,435 @@ function p8(v: any): any {
     out["memory"] = r;
   }
   for (const k in v) {
-    if (KEYS_p7.has(k)) continue;
+    if (KEYS0.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p9(v: any): any {
-  return p8(v === undefined ? {} : v);
+function p8(v: any): any {
+  return p7(v === undefined ? {} : v);
 }
-function p10(v: any): any {
+function p9(v: any): any {
   if (v === undefined) return "demo";
   const r = p4(v);
   return r === undefined ? "demo" : r;
 }
-function p11(v: any): any {
+function p10(v: any): any {
   return v;
 }
-function p12(v: any): any {
+function p11(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     if (k === "__proto__") return NO;
-    const r = p11(v[k]);
+    const r = p10(v[k]);
     if (r === NO) return NO;
     out[k] = r;
   }
   return out;
 }
-function p13(v: any): any {
+function p12(v: any): any {
   if (v === undefined) return {};
-  const r = p12(v);
+  const r = p11(v);
   return r === undefined ? {} : r;
 }
-const KEYS_p14 = new Set<string>(["module","options"]);
-function p15(v: any): any {
+function p13(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   {
-    r = p10(v["module"]);
+    r = p9(v["module"]);
     if (r === NO) return NO;
     out["module"] = r;
   }
   {
-    r = p13(v["options"]);
+    r = p12(v["options"]);
     if (r === NO) return NO;
     out["options"] = r;
   }
   for (const k in v) {
-    if (KEYS_p14.has(k)) continue;
+    if (KEYS1.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p16(v: any): any {
-  return p15(v === undefined ? {} : v);
+function p14(v: any): any {
+  return p13(v === undefined ? {} : v);
 }
-function p17(v: any): any {
+function p15(v: any): any {
   if (typeof v !== "string") return NO;
   if (!isValidCron(v)) return NO;
   return v;
 }
-function p18(v: any): any {
+function p16(v: any): any {
   if (v === undefined) return "*/5 * * * *";
-  const r = p17(v);
+  const r = p15(v);
   return r === undefined ? "*/5 * * * *" : r;
 }
-function p19(v: any): any {
+function p17(v: any): any {
   if (typeof v !== "number" || !Number.isFinite(v)) return NO;
   if (!(v > 0)) return NO;
   return v;
 }
-function p20(v: any): any {
+function p18(v: any): any {
   if (v === undefined) return 240;
-  const r = p19(v);
+  const r = p17(v);
   return r === undefined ? 240 : r;
 }
-function p21(v: any): any {
+function p19(v: any): any {
   if (v === undefined) return 5;
-  const r = p19(v);
+  const r = p17(v);
   return r === undefined ? 5 : r;
 }
-function p22(v: any): any {
+function p20(v: any): any {
   if (v === undefined) return 120;
-  const r = p19(v);
+  const r = p17(v);
   return r === undefined ? 120 : r;
 }
-function p23(v: any): any {
-  return v === undefined ? undefined : p19(v);
+function p21(v: any): any {
+  return v === undefined ? undefined : p17(v);
 }
-const KEYS_p24 = new Set<string>(["timeoutSec","stallSec"]);
-function p25(v: any): any {
+function p22(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if ("timeoutSec" in v) {
-    r = p23(v["timeoutSec"]);
+    r = p21(v["timeoutSec"]);
     if (r === NO) return NO;
     out["timeoutSec"] = r;
   }
   if ("stallSec" in v) {
-    r = p23(v["stallSec"]);
+    r = p21(v["stallSec"]);
     if (r === NO) return NO;
     out["stallSec"] = r;
   }
   for (const k in v) {
-    if (KEYS_p24.has(k)) continue;
+    if (KEYS2.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p26(v: any): any {
+function p23(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   for (const k of Object.keys(v)) {
     if (k === "__proto__") return NO;
-    const r = p25(v[k]);
+    const r = p22(v[k]);
     if (r === NO) return NO;
     out[k] = r;
   }
   return out;
 }
-function p27(v: any): any {
+function p24(v: any): any {
   if (v === undefined) return {};
-  const r = p26(v);
+  const r = p23(v);
   return r === undefined ? {} : r;
 }
-function p28(v: any): any {
+function p25(v: any): any {
   if (typeof v !== "number" || !Number.isFinite(v)) return NO;
   if (!Number.isSafeInteger(v)) return NO;
   if (!(v >= 1)) return NO;
   return v;
 }
-function p29(v: any): any {
+function p26(v: any): any {
   if (v === undefined) return 3;
-  const r = p28(v);
+  const r = p25(v);
   return r === undefined ? 3 : r;
 }
-const KEYS_p30 = new Set<string>(["schedule","timeoutSec","abortGraceSec","stallSec","layers","maxUnproductive"]);
-function p31(v: any): any {
+function p27(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   {
-    r = p18(v["schedule"]);
+    r = p16(v["schedule"]);
     if (r === NO) return NO;
     out["schedule"] = r;
   }
   {
-    r = p20(v["timeoutSec"]);
+    r = p18(v["timeoutSec"]);
     if (r === NO) return NO;
     out["timeoutSec"] = r;
   }
   {
-    r = p21(v["abortGraceSec"]);
+    r = p19(v["abortGraceSec"]);
     if (r === NO) return NO;
     out["abortGraceSec"] = r;
   }
   {
-    r = p22(v["stallSec"]);
+    r = p20(v["stallSec"]);
     if (r === NO) return NO;
     out["stallSec"] = r;
   }
   {
-    r = p27(v["layers"]);
+    r = p24(v["layers"]);
     if (r === NO) return NO;
     out["layers"] = r;
   }
   {
-    r = p29(v["maxUnproductive"]);
+    r = p26(v["maxUnproductive"]);
     if (r === NO) return NO;
     out["maxUnproductive"] = r;
   }
   for (const k in v) {
-    if (KEYS_p30.has(k)) continue;
+    if (KEYS3.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p32(v: any): any {
-  return p31(v === undefined ? {} : v);
+function p28(v: any): any {
+  return p27(v === undefined ? {} : v);
 }
-function p33(v: any): any {
+function p29(v: any): any {
   if (v === undefined) return "*/15 * * * *";
-  const r = p17(v);
+  const r = p15(v);
   return r === undefined ? "*/15 * * * *" : r;
 }
-function p34(v: any): any {
+function p30(v: any): any {
   if (v === undefined) return 60;
-  const r = p19(v);
+  const r = p17(v);
   return r === undefined ? 60 : r;
 }
-function p35(v: any): any {
+function p31(v: any): any {
   if (v === undefined) return 1;
-  const r = p28(v);
+  const r = p25(v);
   return r === undefined ? 1 : r;
 }
-function p36(v: any): any {
+function p32(v: any): any {
   if (typeof v !== "boolean") return NO;
   return v;
 }
-function p37(v: any): any {
+function p33(v: any): any {
   if (v === undefined) return true;
-  const r = p36(v);
+  const r = p32(v);
   return r === undefined ? true : r;
 }
-function p38(v: any): any {
+function p34(v: any): any {
   if (v === undefined) return 10;
-  const r = p19(v);
+  const r = p17(v);
   return r === undefined ? 10 : r;
 }
-const KEYS_p39 = new Set<string>(["schedule","maxAgeSec","graceSec","tripAfter","killStalled","killGraceSec"]);
-function p40(v: any): any {
+function p35(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   {
-    r = p33(v["schedule"]);
+    r = p29(v["schedule"]);
     if (r === NO) return NO;
     out["schedule"] = r;
   }
   if ("maxAgeSec" in v) {
-    r = p23(v["maxAgeSec"]);
+    r = p21(v["maxAgeSec"]);
     if (r === NO) return NO;
     out["maxAgeSec"] = r;
   }
   {
-    r = p34(v["graceSec"]);
+    r = p30(v["graceSec"]);
     if (r === NO) return NO;
     out["graceSec"] = r;
   }
   {
-    r = p35(v["tripAfter"]);
+    r = p31(v["tripAfter"]);
     if (r === NO) return NO;
     out["tripAfter"] = r;
   }
   {
-    r = p37(v["killStalled"]);
+    r = p33(v["killStalled"]);
     if (r === NO) return NO;
     out["killStalled"] = r;
   }
   {
-    r = p38(v["killGraceSec"]);
+    r = p34(v["killGraceSec"]);
     if (r === NO) return NO;
     out["killGraceSec"] = r;
   }
   for (const k in v) {
-    if (KEYS_p39.has(k)) continue;
+    if (KEYS4.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p41(v: any): any {
-  return p40(v === undefined ? {} : v);
+function p36(v: any): any {
+  return p35(v === undefined ? {} : v);
 }
-function p42(v: any): any {
+function p37(v: any): any {
   if (v === undefined) return "0 9 * * *";
-  const r = p17(v);
+  const r = p15(v);
   return r === undefined ? "0 9 * * *" : r;
 }
-const KEYS_p43 = new Set<string>(["schedule"]);
-function p44(v: any): any {
+function p38(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   {
-    r = p42(v["schedule"]);
+    r = p37(v["schedule"]);
     if (r === NO) return NO;
     out["schedule"] = r;
   }
   for (const k in v) {
-    if (KEYS_p43.has(k)) continue;
+    if (KEYS5.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p45(v: any): any {
-  return p44(v === undefined ? {} : v);
+function p39(v: any): any {
+  return p38(v === undefined ? {} : v);
 }
-function p46(v: any): any {
+function p40(v: any): any {
   return ["cancel","flatten","reduce-only"].includes(v) ? v : NO;
 }
-function p47(v: any): any {
+function p41(v: any): any {
   if (v === undefined) return "cancel";
-  const r = p46(v);
+  const r = p40(v);
   return r === undefined ? "cancel" : r;
 }
-const KEYS_p48 = new Set<string>(["maxOrdersPerCycle","maxPositionPerSymbol","maxOrderNotional","maxDailyLossPct","maxSpendPerDay","onPause"]);
-function p49(v: any): any {
+function p42(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if ("maxOrdersPerCycle" in v) {
-    r = p23(v["maxOrdersPerCycle"]);
+    r = p21(v["maxOrdersPerCycle"]);
     if (r === NO) return NO;
     out["maxOrdersPerCycle"] = r;
   }
   if ("maxPositionPerSymbol" in v) {
-    r = p23(v["maxPositionPerSymbol"]);
+    r = p21(v["maxPositionPerSymbol"]);
     if (r === NO) return NO;
     out["maxPositionPerSymbol"] = r;
   }
   if ("maxOrderNotional" in v) {
-    r = p23(v["maxOrderNotional"]);
+    r = p21(v["maxOrderNotional"]);
     if (r === NO) return NO;
     out["maxOrderNotional"] = r;
   }
   if ("maxDailyLossPct" in v) {
-    r = p23(v["maxDailyLossPct"]);
+    r = p21(v["maxDailyLossPct"]);
     if (r === NO) return NO;
     out["maxDailyLossPct"] = r;
   }
   if ("maxSpendPerDay" in v) {
-    r = p23(v["maxSpendPerDay"]);
+    r = p21(v["maxSpendPerDay"]);
     if (r === NO) return NO;
     out["maxSpendPerDay"] = r;
   }
   {
-    r = p47(v["onPause"]);
+    r = p41(v["onPause"]);
     if (r === NO) return NO;
     out["onPause"] = r;
   }
   for (const k in v) {
-    if (KEYS_p48.has(k)) continue;
+    if (KEYS6.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p50(v: any): any {
-  return p49(v === undefined ? {} : v);
+function p43(v: any): any {
+  return p42(v === undefined ? {} : v);
 }
-function p51(v: any): any {
+function p44(v: any): any {
   if (typeof v !== "string") return NO;
   v = v.trim();
   if (!URL.canParse(v)) return NO;
   v = v.replace(/[\t\n\r]/g, "");
   return v;
 }
-function p52(v: any): any {
-  return v === undefined ? undefined : p51(v);
+function p45(v: any): any {
+  return v === undefined ? undefined : p44(v);
 }
-function p53(v: any): any {
+function p46(v: any): any {
   if (v === undefined) return 2;
-  const r = p19(v);
+  const r = p17(v);
   return r === undefined ? 2 : r;
 }
-function p54(v: any): any {
+function p47(v: any): any {
   if (v === undefined) return "https://healthchecks.io";
-  const r = p51(v);
+  const r = p44(v);
   return r === undefined ? "https://healthchecks.io" : r;
 }
-const KEYS_p55 = new Set<string>(["cycle","watchdog","budgetSec","apiUrl"]);
-function p56(v: any): any {
+function p48(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if ("cycle" in v) {
-    r = p52(v["cycle"]);
+    r = p45(v["cycle"]);
     if (r === NO) return NO;
     out["cycle"] = r;
   }
   if ("watchdog" in v) {
-    r = p52(v["watchdog"]);
+    r = p45(v["watchdog"]);
     if (r === NO) return NO;
     out["watchdog"] = r;
   }
   {
-    r = p53(v["budgetSec"]);
+    r = p46(v["budgetSec"]);
     if (r === NO) return NO;
     out["budgetSec"] = r;
   }
   {
-    r = p54(v["apiUrl"]);
+    r = p47(v["apiUrl"]);
     if (r === NO) return NO;
     out["apiUrl"] = r;
   }
   for (const k in v) {
-    if (KEYS_p55.has(k)) continue;
+    if (KEYS7.has(k)) continue;
+    return NO;
+  }
+  return out;
+}
+function p49(v: any): any {
+  return p48(v === undefined ? {} : v);
+}
+function p50(v: any): any {
+  if (typeof v !== "number" || !Number.isFinite(v)) return NO;
+  if (!Number.isSafeInteger(v)) return NO;
+  return v;
+}
+function p51(v: any): any {
+  const r0 = p4(v);
+  if (r0 !== NO) return r0;
+  const r1 = p50(v);
+  if (r1 !== NO) return r1;
+  return NO;
+}
+function p52(v: any): any {
+  const r = p51(v);
+  return r === NO ? NO : String(r);
+}
+function p53(v: any): any {
+  if (!Array.isArray(v)) return NO;
+  const out = new Array(v.length);
+  for (let i = 0; i < v.length; i++) {
+    const r = p52(v[i]);
+    if (r === NO) return NO;
+    out[i] = r;
+  }
+  return out;
+}
+function p54(v: any): any {
+  if (v === undefined) return [];
+  const r = p53(v);
+  return r === undefined ? [] : r;
+}
+function p55(v: any): any {
+  if (v === undefined) return 30;
+  const r = p17(v);
+  return r === undefined ? 30 : r;
+}
+function p56(v: any): any {
+  if (!isPlain(v)) return NO;
+  const out: Record<string, unknown> = {};
+  let r: unknown;
+  {
+    r = p54(v["allowChatIds"]);
+    if (r === NO) return NO;
+    out["allowChatIds"] = r;
+  }
+  {
+    r = p55(v["pollTimeoutSec"]);
+    if (r === NO) return NO;
+    out["pollTimeoutSec"] = r;
+  }
+  for (const k in v) {
+    if (KEYS8.has(k)) continue;
     return NO;
   }
   return out;
@@ -445,124 +516,63 @@ function p57(v: any): any {
   return p56(v === undefined ? {} : v);
 }
 function p58(v: any): any {
-  if (typeof v !== "number" || !Number.isFinite(v)) return NO;
-  if (!Number.isSafeInteger(v)) return NO;
-  return v;
+  return v === undefined ? undefined : p52(v);
 }
 function p59(v: any): any {
-  const r0 = p4(v);
-  if (r0 !== NO) return r0;
-  const r1 = p58(v);
-  if (r1 !== NO) return r1;
-  return NO;
-}
-function p60(v: any): any {
-  const r = p59(v);
-  return r === NO ? NO : String(r);
-}
-function p61(v: any): any {
-  if (!Array.isArray(v)) return NO;
-  const out = new Array(v.length);
-  for (let i = 0; i < v.length; i++) {
-    const r = p60(v[i]);
-    if (r === NO) return NO;
-    out[i] = r;
-  }
-  return out;
-}
-function p62(v: any): any {
-  if (v === undefined) return [];
-  const r = p61(v);
-  return r === undefined ? [] : r;
-}
-function p63(v: any): any {
-  if (v === undefined) return 30;
-  const r = p19(v);
-  return r === undefined ? 30 : r;
-}
-const KEYS_p64 = new Set<string>(["allowChatIds","pollTimeoutSec"]);
-function p65(v: any): any {
-  if (!isPlain(v)) return NO;
-  const out: Record<string, unknown> = {};
-  let r: unknown;
-  {
-    r = p62(v["allowChatIds"]);
-    if (r === NO) return NO;
-    out["allowChatIds"] = r;
-  }
-  {
-    r = p63(v["pollTimeoutSec"]);
-    if (r === NO) return NO;
-    out["pollTimeoutSec"] = r;
-  }
-  for (const k in v) {
-    if (KEYS_p64.has(k)) continue;
-    return NO;
-  }
-  return out;
-}
-function p66(v: any): any {
-  return p65(v === undefined ? {} : v);
-}
-function p67(v: any): any {
-  return v === undefined ? undefined : p60(v);
-}
-function p68(v: any): any {
   if (v === undefined) return "https://api.telegram.org";
-  const r = p51(v);
+  const r = p44(v);
   return r === undefined ? "https://api.telegram.org" : r;
 }
-function p69(v: any): any {
+function p60(v: any): any {
   if (typeof v !== "number" || !Number.isFinite(v)) return NO;
   if (!Number.isSafeInteger(v)) return NO;
   if (!(v >= 0)) return NO;
   return v;
 }
-function p70(v: any): any {
+function p61(v: any): any {
   if (v === undefined) return 2;
-  const r = p69(v);
+  const r = p60(v);
   return r === undefined ? 2 : r;
 }
-const KEYS_p71 = new Set<string>(["chatId","apiRoot","timeoutSec","maxRetries"]);
-function p72(v: any): any {
+function p62(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if ("chatId" in v) {
-    r = p67(v["chatId"]);
+    r = p58(v["chatId"]);
     if (r === NO) return NO;
     out["chatId"] = r;
   }
   {
-    r = p68(v["apiRoot"]);
+    r = p59(v["apiRoot"]);
     if (r === NO) return NO;
     out["apiRoot"] = r;
   }
   {
-    r = p38(v["timeoutSec"]);
+    r = p34(v["timeoutSec"]);
     if (r === NO) return NO;
     out["timeoutSec"] = r;
   }
   {
-    r = p70(v["maxRetries"]);
+    r = p61(v["maxRetries"]);
     if (r === NO) return NO;
     out["maxRetries"] = r;
   }
   for (const k in v) {
-    if (KEYS_p71.has(k)) continue;
+    if (KEYS9.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p73(v: any): any {
-  return p72(v === undefined ? {} : v);
+function p63(v: any): any {
+  return p62(v === undefined ? {} : v);
 }
-function p74(v: any): any {
+function p64(v: any): any {
   if (v === undefined) return 20;
-  const r = p28(v);
+  const r = p25(v);
   return r === undefined ? 20 : r;
 }
-function p75(v: any): any {
+function p65(v: any): any {
   if (!Array.isArray(v)) return NO;
   const out = new Array(v.length);
   for (let i = 0; i < v.length; i++) {
@@ -573,74 +583,71 @@ function p75(v: any): any {
   if (out.length < 1) return NO;
   return out;
 }
-function p76(v: any): any {
+function p66(v: any): any {
   const r0 = p4(v);
   if (r0 !== NO) return r0;
-  const r1 = p75(v);
+  const r1 = p65(v);
   if (r1 !== NO) return r1;
   return NO;
 }
-function p77(v: any): any {
-  return v === undefined ? undefined : p76(v);
+function p67(v: any): any {
+  return v === undefined ? undefined : p66(v);
 }
-const KEYS_p78 = new Set<string>(["maxPerRun","command","commandTimeoutSec"]);
-function p79(v: any): any {
+function p68(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   {
-    r = p74(v["maxPerRun"]);
+    r = p64(v["maxPerRun"]);
     if (r === NO) return NO;
     out["maxPerRun"] = r;
   }
   if ("command" in v) {
-    r = p77(v["command"]);
+    r = p67(v["command"]);
     if (r === NO) return NO;
     out["command"] = r;
   }
   {
-    r = p38(v["commandTimeoutSec"]);
+    r = p34(v["commandTimeoutSec"]);
     if (r === NO) return NO;
     out["commandTimeoutSec"] = r;
   }
   for (const k in v) {
-    if (KEYS_p78.has(k)) continue;
+    if (KEYS10.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p80(v: any): any {
-  return p79(v === undefined ? {} : v);
+function p69(v: any): any {
+  return p68(v === undefined ? {} : v);
 }
-function p81(v: any): any {
+function p70(v: any): any {
   return ["trace","debug","info","warn","error","fatal"].includes(v) ? v : NO;
 }
-function p82(v: any): any {
+function p71(v: any): any {
   if (v === undefined) return "info";
-  const r = p81(v);
+  const r = p70(v);
   return r === undefined ? "info" : r;
 }
-const KEYS_p83 = new Set<string>(["level"]);
-function p84(v: any): any {
+function p72(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   {
-    r = p82(v["level"]);
+    r = p71(v["level"]);
     if (r === NO) return NO;
     out["level"] = r;
   }
   for (const k in v) {
-    if (KEYS_p83.has(k)) continue;
+    if (KEYS11.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p85(v: any): any {
-  return p84(v === undefined ? {} : v);
+function p73(v: any): any {
+  return p72(v === undefined ? {} : v);
 }
-const KEYS_p86 = new Set<string>(["$schema","timezone","paths","strategy","cycle","watchdog","reminder","risk","witness","bot","telegram","alerts","log"]);
-function p87(v: any): any {
+function p74(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
@@ -655,81 +662,80 @@ function p87(v: any): any {
     out["timezone"] = r;
   }
   {
-    r = p9(v["paths"]);
+    r = p8(v["paths"]);
     if (r === NO) return NO;
     out["paths"] = r;
   }
   {
-    r = p16(v["strategy"]);
+    r = p14(v["strategy"]);
     if (r === NO) return NO;
     out["strategy"] = r;
   }
   {
-    r = p32(v["cycle"]);
+    r = p28(v["cycle"]);
     if (r === NO) return NO;
     out["cycle"] = r;
   }
   {
-    r = p41(v["watchdog"]);
+    r = p36(v["watchdog"]);
     if (r === NO) return NO;
     out["watchdog"] = r;
   }
   {
-    r = p45(v["reminder"]);
+    r = p39(v["reminder"]);
     if (r === NO) return NO;
     out["reminder"] = r;
   }
   {
-    r = p50(v["risk"]);
+    r = p43(v["risk"]);
     if (r === NO) return NO;
     out["risk"] = r;
   }
   {
-    r = p57(v["witness"]);
+    r = p49(v["witness"]);
     if (r === NO) return NO;
     out["witness"] = r;
   }
   {
-    r = p66(v["bot"]);
+    r = p57(v["bot"]);
     if (r === NO) return NO;
     out["bot"] = r;
   }
   {
-    r = p73(v["telegram"]);
+    r = p63(v["telegram"]);
     if (r === NO) return NO;
     out["telegram"] = r;
   }
   {
-    r = p80(v["alerts"]);
+    r = p69(v["alerts"]);
     if (r === NO) return NO;
     out["alerts"] = r;
   }
   {
-    r = p85(v["log"]);
+    r = p73(v["log"]);
     if (r === NO) return NO;
     out["log"] = r;
   }
   for (const k in v) {
-    if (KEYS_p86.has(k)) continue;
+    if (KEYS12.has(k)) continue;
     return NO;
   }
   return out;
 }
-function p88(v: any): any {
+function p75(v: any): any {
   if (typeof v !== "number" || !Number.isFinite(v)) return NO;
   return v;
 }
-function p89(v: any): any {
-  return v === undefined ? undefined : p88(v);
+function p76(v: any): any {
+  return v === undefined ? undefined : p75(v);
 }
-const KEYS_p90 = new Set<string>(["at","iso","status","cycle","startedAt","durationMs","decisions","error","layer","dataAt","unproductive","pid","host","version","strategy"]);
-function p91(v: any): any {
+function p77(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if (!("at" in v)) return NO;
   {
-    r = p88(v["at"]);
+    r = p75(v["at"]);
     if (r === NO) return NO;
     out["at"] = r;
   }
@@ -750,17 +756,17 @@ function p91(v: any): any {
     out["cycle"] = r;
   }
   if ("startedAt" in v) {
-    r = p89(v["startedAt"]);
+    r = p76(v["startedAt"]);
     if (r === NO) return NO;
     out["startedAt"] = r;
   }
   if ("durationMs" in v) {
-    r = p89(v["durationMs"]);
+    r = p76(v["durationMs"]);
     if (r === NO) return NO;
     out["durationMs"] = r;
   }
   if ("decisions" in v) {
-    r = p89(v["decisions"]);
+    r = p76(v["decisions"]);
     if (r === NO) return NO;
     out["decisions"] = r;
   }
@@ -775,17 +781,17 @@ function p91(v: any): any {
     out["layer"] = r;
   }
   if ("dataAt" in v) {
-    r = p89(v["dataAt"]);
+    r = p76(v["dataAt"]);
     if (r === NO) return NO;
     out["dataAt"] = r;
   }
   if ("unproductive" in v) {
-    r = p89(v["unproductive"]);
+    r = p76(v["unproductive"]);
     if (r === NO) return NO;
     out["unproductive"] = r;
   }
   if ("pid" in v) {
-    r = p89(v["pid"]);
+    r = p76(v["pid"]);
     if (r === NO) return NO;
     out["pid"] = r;
   }
@@ -805,20 +811,19 @@ function p91(v: any): any {
     out["strategy"] = r;
   }
   for (const k in v) {
-    if (KEYS_p90.has(k)) continue;
+    if (KEYS13.has(k)) continue;
     if (k === "__proto__") return NO;
     out[k] = v[k];
   }
   return out;
 }
-const KEYS_p92 = new Set<string>(["paused","reason","since","iso","by","host"]);
-function p93(v: any): any {
+function p78(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if (!("paused" in v)) return NO;
   {
-    r = p36(v["paused"]);
+    r = p32(v["paused"]);
     if (r === NO) return NO;
     out["paused"] = r;
   }
@@ -828,7 +833,7 @@ function p93(v: any): any {
     out["reason"] = r;
   }
   if ("since" in v) {
-    r = p89(v["since"]);
+    r = p76(v["since"]);
     if (r === NO) return NO;
     out["since"] = r;
   }
@@ -848,14 +853,13 @@ function p93(v: any): any {
     out["host"] = r;
   }
   for (const k in v) {
-    if (KEYS_p92.has(k)) continue;
+    if (KEYS14.has(k)) continue;
     if (k === "__proto__") return NO;
     out[k] = v[k];
   }
   return out;
 }
-const KEYS_p94 = new Set<string>(["id","createdAt","kind","text","attempts","lastError","lastAttemptAt"]);
-function p95(v: any): any {
+function p79(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
@@ -867,7 +871,7 @@ function p95(v: any): any {
   }
   if (!("createdAt" in v)) return NO;
   {
-    r = p88(v["createdAt"]);
+    r = p75(v["createdAt"]);
     if (r === NO) return NO;
     out["createdAt"] = r;
   }
@@ -885,7 +889,7 @@ function p95(v: any): any {
   }
   if (!("attempts" in v)) return NO;
   {
-    r = p69(v["attempts"]);
+    r = p60(v["attempts"]);
     if (r === NO) return NO;
     out["attempts"] = r;
   }
@@ -895,24 +899,23 @@ function p95(v: any): any {
     out["lastError"] = r;
   }
   if ("lastAttemptAt" in v) {
-    r = p89(v["lastAttemptAt"]);
+    r = p76(v["lastAttemptAt"]);
     if (r === NO) return NO;
     out["lastAttemptAt"] = r;
   }
   for (const k in v) {
-    if (KEYS_p94.has(k)) continue;
+    if (KEYS15.has(k)) continue;
     return NO;
   }
   return out;
 }
-const KEYS_p96 = new Set<string>(["pid","host","startedAt","purpose","cycle"]);
-function p97(v: any): any {
+function p80(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if (!("pid" in v)) return NO;
   {
-    r = p58(v["pid"]);
+    r = p50(v["pid"]);
     if (r === NO) return NO;
     out["pid"] = r;
   }
@@ -924,7 +927,7 @@ function p97(v: any): any {
   }
   if (!("startedAt" in v)) return NO;
   {
-    r = p88(v["startedAt"]);
+    r = p75(v["startedAt"]);
     if (r === NO) return NO;
     out["startedAt"] = r;
   }
@@ -939,20 +942,19 @@ function p97(v: any): any {
     out["cycle"] = r;
   }
   for (const k in v) {
-    if (KEYS_p96.has(k)) continue;
+    if (KEYS16.has(k)) continue;
     if (k === "__proto__") return NO;
     out[k] = v[k];
   }
   return out;
 }
-const KEYS_p98 = new Set<string>(["step","note","at","cycle","pid","layer"]);
-function p99(v: any): any {
+function p81(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if (!("step" in v)) return NO;
   {
-    r = p58(v["step"]);
+    r = p50(v["step"]);
     if (r === NO) return NO;
     out["step"] = r;
   }
@@ -964,7 +966,7 @@ function p99(v: any): any {
   }
   if (!("at" in v)) return NO;
   {
-    r = p88(v["at"]);
+    r = p75(v["at"]);
     if (r === NO) return NO;
     out["at"] = r;
   }
@@ -976,7 +978,7 @@ function p99(v: any): any {
   }
   if (!("pid" in v)) return NO;
   {
-    r = p58(v["pid"]);
+    r = p50(v["pid"]);
     if (r === NO) return NO;
     out["pid"] = r;
   }
@@ -986,23 +988,22 @@ function p99(v: any): any {
     out["layer"] = r;
   }
   for (const k in v) {
-    if (KEYS_p98.has(k)) continue;
+    if (KEYS17.has(k)) continue;
     if (k === "__proto__") return NO;
     out[k] = v[k];
   }
   return out;
 }
-function p100(v: any): any {
-  return v === undefined ? undefined : p58(v);
+function p82(v: any): any {
+  return v === undefined ? undefined : p50(v);
 }
-const KEYS_p101 = new Set<string>(["at","iso","verdict","detail","streak","wakeAt","watchingSince","pid"]);
-function p102(v: any): any {
+function p83(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if (!("at" in v)) return NO;
   {
-    r = p88(v["at"]);
+    r = p75(v["at"]);
     if (r === NO) return NO;
     out["at"] = r;
   }
@@ -1024,40 +1025,39 @@ function p102(v: any): any {
   }
   if (!("streak" in v)) return NO;
   {
-    r = p69(v["streak"]);
+    r = p60(v["streak"]);
     if (r === NO) return NO;
     out["streak"] = r;
   }
   if ("wakeAt" in v) {
-    r = p89(v["wakeAt"]);
+    r = p76(v["wakeAt"]);
     if (r === NO) return NO;
     out["wakeAt"] = r;
   }
   if ("watchingSince" in v) {
-    r = p89(v["watchingSince"]);
+    r = p76(v["watchingSince"]);
     if (r === NO) return NO;
     out["watchingSince"] = r;
   }
   if ("pid" in v) {
-    r = p100(v["pid"]);
+    r = p82(v["pid"]);
     if (r === NO) return NO;
     out["pid"] = r;
   }
   for (const k in v) {
-    if (KEYS_p101.has(k)) continue;
+    if (KEYS18.has(k)) continue;
     if (k === "__proto__") return NO;
     out[k] = v[k];
   }
   return out;
 }
-const KEYS_p103 = new Set<string>(["at","iso","firstAt","circuit"]);
-function p104(v: any): any {
+function p84(v: any): any {
   if (!isPlain(v)) return NO;
   const out: Record<string, unknown> = {};
   let r: unknown;
   if (!("at" in v)) return NO;
   {
-    r = p88(v["at"]);
+    r = p75(v["at"]);
     if (r === NO) return NO;
     out["at"] = r;
   }
@@ -1067,7 +1067,7 @@ function p104(v: any): any {
     out["iso"] = r;
   }
   if ("firstAt" in v) {
-    r = p89(v["firstAt"]);
+    r = p76(v["firstAt"]);
     if (r === NO) return NO;
     out["firstAt"] = r;
   }
@@ -1077,18 +1077,18 @@ function p104(v: any): any {
     out["circuit"] = r;
   }
   for (const k in v) {
-    if (KEYS_p103.has(k)) continue;
+    if (KEYS19.has(k)) continue;
     if (k === "__proto__") return NO;
     out[k] = v[k];
   }
   return out;
 }
 
-export const parseConfigFast = (v: unknown): Config | typeof NO => p87(v) as Config | typeof NO;
-export const parseHeartbeatFast = (v: unknown): Heartbeat | typeof NO => p91(v) as Heartbeat | typeof NO;
-export const parseCircuitFast = (v: unknown): Circuit | typeof NO => p93(v) as Circuit | typeof NO;
-export const parseOutboxItemFast = (v: unknown): OutboxItem | typeof NO => p95(v) as OutboxItem | typeof NO;
-export const parseLockFast = (v: unknown): LockInfo | typeof NO => p97(v) as LockInfo | typeof NO;
-export const parseProgressFast = (v: unknown): Progress | typeof NO => p99(v) as Progress | typeof NO;
-export const parseWatchdogRecordFast = (v: unknown): WatchdogRecord | typeof NO => p102(v) as WatchdogRecord | typeof NO;
-export const parseRemindRecordFast = (v: unknown): RemindRecord | typeof NO => p104(v) as RemindRecord | typeof NO;
+export const parseConfigFast = (v: unknown): Config | typeof NO => p74(v) as Config | typeof NO;
+export const parseHeartbeatFast = (v: unknown): Heartbeat | typeof NO => p77(v) as Heartbeat | typeof NO;
+export const parseCircuitFast = (v: unknown): Circuit | typeof NO => p78(v) as Circuit | typeof NO;
+export const parseOutboxItemFast = (v: unknown): OutboxItem | typeof NO => p79(v) as OutboxItem | typeof NO;
+export const parseLockFast = (v: unknown): LockInfo | typeof NO => p80(v) as LockInfo | typeof NO;
+export const parseProgressFast = (v: unknown): Progress | typeof NO => p81(v) as Progress | typeof NO;
+export const parseWatchdogRecordFast = (v: unknown): WatchdogRecord | typeof NO => p83(v) as WatchdogRecord | typeof NO;
+export const parseRemindRecordFast = (v: unknown): RemindRecord | typeof NO => p84(v) as RemindRecord | typeof NO;
